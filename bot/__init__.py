@@ -1,0 +1,1 @@
+"""LINE side of Tidtam: webhook, inbox, router, handlers, messages and the LINE client."""

@@ -1,0 +1,1 @@
+"""Tables, settings and the database session; nothing above it."""
