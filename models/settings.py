@@ -1,0 +1,122 @@
+"""One settings object built from the environment, validated at start with one-line errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite:///tidtam.db"
+DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+# Demo mode signs and checks webhooks with this secret so the local simulator can talk to us.
+DEMO_CHANNEL_SECRET = "tidtam-demo-channel-secret"
+DEMO_ACCESS_TOKEN = "tidtam-demo-access-token"
+
+_LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+
+
+class SettingsError(ValueError):
+    """A missing or malformed environment variable; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes read from the environment."""
+
+    line_channel_secret: str
+    line_channel_access_token: str
+    line_api_base_url: str = DEFAULT_LINE_API_BASE_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Bangkok"))
+    admin_ids: frozenset[str] = frozenset()
+    environment: str = "development"
+    demo_mode: bool = False
+    line_request_timeout: float = 10.0
+    delivery_grace_hours: float = 6.0
+
+    @property
+    def is_production(self) -> bool:
+        """True when BOT_ENV=production: credentials are then mandatory."""
+        return self.environment == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for a SQLite database (the laptop/demo mode)."""
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build and validate settings from `environ` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str:
+            return (env.get(name) or "").strip()
+
+        environment = get("BOT_ENV") or "development"
+        if environment not in {"production", "development", "test"}:
+            raise SettingsError(
+                f"BOT_ENV must be production, development or test, not {environment!r}"
+            )
+        secret, token = get("LINE_CHANNEL_SECRET"), get("LINE_CHANNEL_ACCESS_TOKEN")
+        demo_mode = False
+        if environment == "production":
+            for name, value in (("LINE_CHANNEL_SECRET", secret), ("LINE_CHANNEL_ACCESS_TOKEN", token)):
+                if not value:
+                    raise SettingsError(f"{name} is not set (required when BOT_ENV=production)")
+        elif not secret or not token:
+            demo_mode = True
+            secret, token = secret or DEMO_CHANNEL_SECRET, token or DEMO_ACCESS_TOKEN
+
+        base_url = get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL
+        parsed = urlparse(base_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise SettingsError(f"LINE_API_BASE_URL must be an http(s) URL, not {base_url!r}")
+
+        database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if "://" not in database_url:
+            raise SettingsError(
+                f"DATABASE_URL must look like sqlite:///file.db or postgresql://..., not {database_url!r}"
+            )
+
+        tz_name = get("BOT_TIMEZONE") or "Asia/Bangkok"
+        try:
+            timezone = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"BOT_TIMEZONE {tz_name!r} is not a known time zone") from None
+
+        admin_ids = frozenset(part.strip() for part in get("BOT_ADMIN_IDS").split(",") if part.strip())
+        for admin_id in admin_ids:
+            if not _LINE_USER_ID.match(admin_id):
+                raise SettingsError(
+                    f"BOT_ADMIN_IDS has {admin_id!r}, which is not a LINE user ID (U + 32 hex digits)"
+                )
+
+        return cls(
+            line_channel_secret=secret,
+            line_channel_access_token=token,
+            line_api_base_url=base_url.rstrip("/"),
+            database_url=database_url,
+            timezone=timezone,
+            admin_ids=admin_ids,
+            environment=environment,
+            demo_mode=demo_mode,
+            line_request_timeout=_positive_float(env, "LINE_REQUEST_TIMEOUT", 10.0),
+            delivery_grace_hours=_positive_float(env, "DELIVERY_GRACE_HOURS", 6.0),
+        )
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number from `env[name]`, or `default` when unset."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than 0, not {raw!r}")
+    return value

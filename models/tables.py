@@ -1,0 +1,271 @@
+"""Every table of Tidtam: people, groups, the plan's tasks, reports, the outbox, the inbox, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+# Named constraints so later migrations (SQLite batch mode included) can find and alter them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Role(StrEnum):
+    """What a person may do: officers report, supervisors assign, admins configure."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class TaskStatus(StrEnum):
+    """Where a task stands; overdue is computed from the due date, not stored."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class TaskKind(StrEnum):
+    """A plan measure (มาตรการ), one of its numbered steps, or a task typed in chat."""
+
+    MEASURE = "measure"
+    STEP = "step"
+    TASK = "task"
+
+
+class OverrideKind(StrEnum):
+    """A local calendar change: an extra day off, or a weekend/holiday declared a working day."""
+
+    HOLIDAY = "holiday"
+    WORKING_DAY = "working_day"
+
+
+class DeliveryStatus(StrEnum):
+    """The life of one reminder in the outbox."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    MISSED = "missed"
+
+
+class EventStatus(StrEnum):
+    """The life of one webhook event in the inbox."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    IGNORED = "ignored"
+
+
+def _utc_column(*, nullable: bool = True, index: bool = False) -> Any:
+    """A UTC timestamp column; a fresh Column per field because SQLAlchemy columns bind to one table."""
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Person(SQLModel, table=True):
+    """A LINE user the bot has seen, with their role."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_user_id: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(default="", max_length=200)
+    role: str = Field(default=Role.OFFICER.value, max_length=16)
+    following: bool = False  # whether the 1:1 chat is open (follow/unfollow events)
+    profile_fetched_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class ChatGroup(SQLModel, table=True):
+    """A LINE group the bot is in, with its calendar and reminder settings."""
+
+    __tablename__ = "chat_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_group_id: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    active: bool = True
+    province: str | None = Field(default=None, max_length=64)  # None: the national calendar
+    reminder_time: str = Field(default="08:30", max_length=5)  # HH:MM Bangkok time, working days
+    meeting_day: int | None = Field(default=None)  # None: no monthly meeting rule
+    meeting_time: str = Field(default="09:30", max_length=5)
+    joined_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    left_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class GroupMember(SQLModel, table=True):
+    """Who has been seen in which group; a 1:1 chat shows the tasks of these groups."""
+
+    __tablename__ = "group_member"
+
+    group_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("chat_group.id", ondelete="CASCADE"), primary_key=True)
+    )
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    active: bool = True
+    seen_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class Unit(SQLModel, table=True):
+    """A responsible unit of the plan (e.g. สำนักปลัดเทศบาล งานธุรการ) and the group it reports in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True)
+    group_id: int | None = Field(default=None, foreign_key="chat_group.id", index=True)
+
+
+class Topic(SQLModel, table=True):
+    """One ประเด็น of the action plan."""
+
+    __table_args__ = (UniqueConstraint("fiscal_year", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(default=0)  # B.E. fiscal year; 0 for topics made in chat
+    number: int
+    title: str = Field(max_length=500)
+    finding: str = Field(default="")
+
+
+class Task(SQLModel, table=True):
+    """Work with owners and a date: a plan measure, one of its steps, or a task added in chat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default=TaskKind.TASK.value, max_length=16)
+    source_key: str | None = Field(default=None, max_length=120, unique=True)  # import identity
+    parent_id: int | None = Field(default=None, foreign_key="task.id", index=True)
+    group_id: int | None = Field(default=None, foreign_key="chat_group.id", index=True)
+    topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    title: str = Field(max_length=1000)
+    period_text: str = Field(default="", max_length=500)  # the period exactly as the source wrote it
+    start_date: date | None = None
+    due_date: date | None = Field(default=None, index=True)
+    recurrence: str | None = Field(default=None, max_length=120)  # scheduler.recurrence rule string
+    status: str = Field(default=TaskStatus.OPEN.value, max_length=16, index=True)
+    progress: int = Field(default=0)  # percent, from the latest report
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    done_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class TaskOwner(SQLModel, table=True):
+    """One owner of one task (a task may have several)."""
+
+    __tablename__ = "task_owner"
+
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class ProgressReport(SQLModel, table=True):
+    """An owner's progress report on a task for one month."""
+
+    __tablename__ = "progress_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    month: str = Field(max_length=7, index=True)  # "2024-03" (C.E. year, ISO)
+    reporter_id: int = Field(foreign_key="person.id")
+    percent: int | None = None
+    text: str = Field(default="")
+    reported_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class HolidayOverride(SQLModel, table=True):
+    """A local calendar change kept in the database, on top of the government calendar."""
+
+    __tablename__ = "holiday_override"
+    __table_args__ = (UniqueConstraint("day", "scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    name: str = Field(default="", max_length=200)
+    kind: str = Field(default=OverrideKind.HOLIDAY.value, max_length=16)
+    scope: str = Field(default="all", max_length=80)  # "all", "province:ยะลา" or "group:<line id>"
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class Delivery(SQLModel, table=True):
+    """One reminder in the outbox: planned once under its occurrence key, pushed at most once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    target: str = Field(max_length=64, index=True)  # LINE group or user id
+    occurrence_key: str = Field(max_length=300, unique=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    due_at: datetime = Field(sa_column=_utc_column(nullable=False, index=True))
+    status: str = Field(default=DeliveryStatus.PENDING.value, max_length=16, index=True)
+    attempts: int = Field(default=0)
+    retry_key: str = Field(max_length=36)  # X-Line-Retry-Key, uuid5 of the occurrence key
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    claimed_by: str | None = Field(default=None, max_length=80)
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    late: bool = False
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class InboundEvent(SQLModel, table=True):
+    """One webhook event, recorded by its webhookEventId before LINE gets its 200."""
+
+    __tablename__ = "inbound_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_event_id: str = Field(max_length=64, unique=True)
+    event_type: str = Field(default="", max_length=40)
+    raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    redelivery: bool = False
+    status: str = Field(default=EventStatus.RECEIVED.value, max_length=16, index=True)
+    attempts: int = Field(default=0)
+    error: str | None = None
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    processed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, with the values before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    actor_line_id: str = Field(default="", max_length=64)  # kept even if the person row goes
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(default="", max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False, index=True))
+
+
+class SystemState(SQLModel, table=True):
+    """Small named facts the processes keep (e.g. the clock's last completed tick)."""
+
+    __tablename__ = "system_state"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(default="")
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))

@@ -1,0 +1,128 @@
+"""Fixtures built on the app factory: a real database, a recording fake LINE, signed webhooks."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from bot.webhook import create_app
+from models.db import make_engine
+from models.migrate import upgrade
+from models.settings import Settings
+from tests.fake_line import FakeLine
+
+CHANNEL_SECRET = "test-channel-secret-0123456789ab"
+ACCESS_TOKEN = "test-access-token"
+
+SignedPost = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL (CI sets a scratch PostgreSQL database) or a fresh SQLite file."""
+    configured = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tidtam-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    """One engine for the session, schema built by the Alembic migrations (as in production)."""
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        SQLModel.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """The database, emptied after each test so tests never see each other's rows."""
+    yield migrated_engine
+    with migrated_engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the test database."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def fake_line() -> Iterator[FakeLine]:
+    """A recording fake LINE API on a free local port."""
+    server = FakeLine().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(engine: Engine, fake_line: FakeLine) -> Settings:
+    """Test settings: the test database, the fake LINE, a known channel secret."""
+    return Settings.from_env(
+        {
+            "BOT_ENV": "test",
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+            "LINE_API_BASE_URL": fake_line.base_url,
+            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            "LINE_REQUEST_TIMEOUT": "2",
+        }
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """The real Flask app from the factory."""
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["tidtam"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    return app.test_client()
+
+
+def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:
+    """LINE's X-Line-Signature: base64 of HMAC-SHA256 of the body with the channel secret."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+@pytest.fixture
+def signed(client: FlaskClient) -> SignedPost:
+    """POST a webhook body to /callback with a real signature (or a given one)."""
+
+    def post(payload: dict[str, Any] | bytes, signature: str | None = None) -> Any:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"}
+        headers["X-Line-Signature"] = sign(body) if signature is None else signature
+        return client.post("/callback", data=body, headers=headers)
+
+    return post
+
+
+def repository_root() -> Path:
+    """The checkout this test suite belongs to."""
+    return Path(__file__).resolve().parent.parent

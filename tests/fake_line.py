@@ -1,0 +1,180 @@
+"""A local fake of the LINE Messaging API: a real HTTP server on port 0 that records every request."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request LINE would have received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def retry_key(self) -> str | None:
+        """The X-Line-Retry-Key header, if any."""
+        return self.headers.get("x-line-retry-key")
+
+
+@dataclass
+class ScriptedAnswer:
+    """A programmed answer for the next matching request(s)."""
+
+    method: str
+    path_prefix: str
+    status: int
+    body: Any
+    delay: float = 0.0
+    times: int = 1
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeLine:
+    """The recording server; answers like LINE, or as scripted with `answer(...)`."""
+
+    def __init__(self) -> None:
+        self.requests: list[RecordedRequest] = []
+        self._scripted: list[ScriptedAnswer] = []
+        self._accepted_retry_keys: set[str] = set()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        """Where the SDK should send its requests (LINE_API_BASE_URL)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> FakeLine:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def answer(
+        self,
+        method: str,
+        path_prefix: str,
+        status: int,
+        body: Any = None,
+        *,
+        delay: float = 0.0,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next `times` matching requests with `status`/`body`, after `delay` seconds."""
+        with self._lock:
+            self._scripted.append(
+                ScriptedAnswer(method, path_prefix, status, body if body is not None else {}, delay, times,
+                               headers or {})
+            )
+
+    def requests_to(self, path_prefix: str, method: str = "POST") -> list[RecordedRequest]:
+        """Recorded requests whose path starts with `path_prefix`."""
+        with self._lock:
+            return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
+
+    @property
+    def replies(self) -> list[RecordedRequest]:
+        """Every reply request."""
+        return self.requests_to("/v2/bot/message/reply")
+
+    @property
+    def pushes(self) -> list[RecordedRequest]:
+        """Every push request (including ones answered with an error)."""
+        return self.requests_to("/v2/bot/message/push")
+
+    def _next_scripted(self, method: str, path: str) -> ScriptedAnswer | None:
+        with self._lock:
+            for scripted in self._scripted:
+                if scripted.method == method and path.startswith(scripted.path_prefix):
+                    scripted.times -= 1
+                    if scripted.times <= 0:
+                        self._scripted.remove(scripted)
+                    return scripted
+        return None
+
+    def _default_answer(self, request: RecordedRequest) -> tuple[int, Any]:
+        """What real LINE answers, including 409 for a retry key it already accepted."""
+        path = request.path
+        if path.startswith("/v2/bot/message/push") and request.retry_key:
+            with self._lock:
+                if request.retry_key in self._accepted_retry_keys:
+                    return 409, {"message": "The retry key is already accepted",
+                                 "sentMessages": [{"id": "0", "quoteToken": "q"}]}
+                self._accepted_retry_keys.add(request.retry_key)
+        if path.startswith(("/v2/bot/message/push", "/v2/bot/message/reply")):
+            count = len(request.body.get("messages", [])) if isinstance(request.body, dict) else 0
+            return 200, {"sentMessages": [{"id": str(i + 1), "quoteToken": "q"} for i in range(count)]}
+        if path.startswith("/v2/bot/profile/"):
+            user_id = path.rsplit("/", 1)[-1]
+            return 200, {"userId": user_id, "displayName": f"user-{user_id[-4:]}"}
+        if path.startswith("/v2/bot/group/") and path.endswith("/summary"):
+            group_id = path.split("/")[4]
+            return 200, {"groupId": group_id, "groupName": f"group-{group_id[-4:]}"}
+        if path.startswith("/v2/bot/group/") and "/member/" in path:
+            user_id = path.rsplit("/", 1)[-1]
+            return 200, {"userId": user_id, "displayName": f"member-{user_id[-4:]}"}
+        if path.startswith("/v2/bot/message/quota/consumption"):
+            return 200, {"totalUsage": len(self.pushes)}
+        return 404, {"message": "Not found"}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body: Any = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw.decode("utf-8", "replace")
+                recorded = RecordedRequest(
+                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                )
+                with fake._lock:
+                    fake.requests.append(recorded)
+                scripted = fake._next_scripted(self.command, self.path)
+                if scripted is not None:
+                    if scripted.delay:
+                        time.sleep(scripted.delay)  # the fake LINE is slow, not the test
+                    status, answer, headers = scripted.status, scripted.body, scripted.headers
+                else:
+                    (status, answer), headers = fake._default_answer(recorded), {}
+                payload = json.dumps(answer).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (its timeout): LINE would have carried on too
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Keep test output quiet."""
+
+        return Handler
+
