@@ -59,6 +59,9 @@ def holiday_names(names: list[str]) -> str:
 
 def falls_on(day_label: str, what: str) -> str:
     """Why a day is not a working day: "15 มิ.ย. 2567 ตรงกับวันเสาร์"."""
+    # The package names in-lieu days "ชดเชย…"; in a sentence they read as "วันหยุดชดเชย…".
+    if what.startswith("ชดเชย"):
+        what = f"วันหยุด{what}"
     return f"{day_label} ตรงกับ{what}"
 
 
