@@ -243,8 +243,10 @@ def _southern(year: int) -> dict[date, _Day]:
         if day.weekday() >= 5:
             # นร 0215/ว274 (2538): a yearly holiday on a weekend is taken on the next working day.
             substitute = day + _ONE_DAY
-            while substitute.weekday() >= 5 or substitute in _national(substitute.year) or (
-                substitute in days
+            while (
+                substitute.weekday() >= 5
+                or substitute in _national(substitute.year)
+                or substitute in days
             ):
                 substitute += _ONE_DAY
             _add(days, substitute, texts.in_lieu(name), estimate)
@@ -272,11 +274,32 @@ def _holidays(province: str | None, year: int) -> dict[date, _Day]:
 
 
 _MONTHS = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 )
 _MONTH_NAMES = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 )
 
 
