@@ -21,8 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Tidtam (ติดตาม) LINE bot")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="run the webhook (and the reminder clock) in one process")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve = commands.add_parser(
+        "serve", help="run the webhook (and the reminder clock) in one process"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument(
         "--no-scheduler", action="store_true", help="web only: do not run the reminder clock here"
@@ -31,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="create or upgrade the schema (Alembic) to the newest revision")
+    db_commands.add_parser(
+        "upgrade", help="create or upgrade the schema (Alembic) to the newest revision"
+    )
     db_commands.add_parser("current", help="print the schema revision of the database")
     return parser
 
@@ -39,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; settings errors are one line on stderr and exit code 2."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     load_dotenv()  # a local .env fills in variables the environment does not set
     try:
         settings = Settings.from_env()
@@ -47,8 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tidtam: configuration error: {error}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        return serve(settings, host=args.host, port=args.port, threads=args.threads,
-                     with_scheduler=not args.no_scheduler)
+        return serve(
+            settings,
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            with_scheduler=not args.no_scheduler,
+        )
     if args.command == "db":
         return database_command(settings, args.db_command)
     raise AssertionError(args.command)

@@ -1,4 +1,4 @@
-"""The event inbox: every webhook event is a row (keyed by webhookEventId) before LINE gets its 200."""
+"""The event inbox: each webhook event becomes a row, keyed by webhookEventId, before the 200."""
 
 from __future__ import annotations
 
@@ -23,19 +23,25 @@ def event_id_of(raw_event: Mapping[str, Any]) -> str:
     return "sha256:" + digest[:57]
 
 
-def record_events(session: Session, raw_events: Iterable[Mapping[str, Any]], now: datetime) -> list[int]:
+def record_events(
+    session: Session, raw_events: Iterable[Mapping[str, Any]], now: datetime
+) -> list[int]:
     """Store new events and return their row ids; events already stored are skipped."""
     new_ids: list[int] = []
     for raw_event in raw_events:
         event_id = event_id_of(raw_event)
-        if session.exec(select(InboundEvent.id).where(InboundEvent.webhook_event_id == event_id)).first():
+        if session.exec(
+            select(InboundEvent.id).where(InboundEvent.webhook_event_id == event_id)
+        ).first():
             continue
         delivery_context = raw_event.get("deliveryContext")
         row = InboundEvent(
             webhook_event_id=event_id,
             event_type=str(raw_event.get("type", ""))[:40],
             raw=dict(raw_event),
-            redelivery=bool(isinstance(delivery_context, Mapping) and delivery_context.get("isRedelivery")),
+            redelivery=bool(
+                isinstance(delivery_context, Mapping) and delivery_context.get("isRedelivery")
+            ),
             received_at=now,
         )
         try:

@@ -109,7 +109,9 @@ class LineClient:
 
     def quota_consumption(self) -> int:
         """Messages sent this month that count against the quota."""
-        response = self._call(self._api.get_message_quota_consumption, _request_timeout=self.timeout)
+        response = self._call(
+            self._api.get_message_quota_consumption, _request_timeout=self.timeout
+        )
         return int(response.total_usage)
 
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:

@@ -36,7 +36,7 @@ class Services:
 
 
 def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
-    """The app factory: settings from `config` (a Settings, or env-style overrides) or the environment."""
+    """The app factory: settings from `config` (Settings or env-style overrides) or the env."""
     if isinstance(config, Settings):
         settings = config
     else:

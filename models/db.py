@@ -26,7 +26,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         # A fresh connection per checkout keeps SQLite files safe across threads and forks.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=NullPool,
+            **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -63,7 +63,10 @@ class Settings:
         secret, token = get("LINE_CHANNEL_SECRET"), get("LINE_CHANNEL_ACCESS_TOKEN")
         demo_mode = False
         if environment == "production":
-            for name, value in (("LINE_CHANNEL_SECRET", secret), ("LINE_CHANNEL_ACCESS_TOKEN", token)):
+            for name, value in (
+                ("LINE_CHANNEL_SECRET", secret),
+                ("LINE_CHANNEL_ACCESS_TOKEN", token),
+            ):
                 if not value:
                     raise SettingsError(f"{name} is not set (required when BOT_ENV=production)")
         elif not secret or not token:
@@ -78,7 +81,8 @@ class Settings:
         database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
         if "://" not in database_url:
             raise SettingsError(
-                f"DATABASE_URL must look like sqlite:///file.db or postgresql://..., not {database_url!r}"
+                "DATABASE_URL must look like sqlite:///file.db or postgresql://…, "
+                f"not {database_url!r}"
             )
 
         tz_name = get("BOT_TIMEZONE") or "Asia/Bangkok"
@@ -87,11 +91,14 @@ class Settings:
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError(f"BOT_TIMEZONE {tz_name!r} is not a known time zone") from None
 
-        admin_ids = frozenset(part.strip() for part in get("BOT_ADMIN_IDS").split(",") if part.strip())
+        admin_ids = frozenset(
+            part.strip() for part in get("BOT_ADMIN_IDS").split(",") if part.strip()
+        )
         for admin_id in admin_ids:
             if not _LINE_USER_ID.match(admin_id):
                 raise SettingsError(
-                    f"BOT_ADMIN_IDS has {admin_id!r}, which is not a LINE user ID (U + 32 hex digits)"
+                    f"BOT_ADMIN_IDS has {admin_id!r}, "
+                    "which is not a LINE user ID (U + 32 hex digits)"
                 )
 
         return cls(

@@ -1,4 +1,4 @@
-"""Every table of Tidtam: people, groups, the plan's tasks, reports, the outbox, the inbox, the audit trail."""
+"""Every table: people, groups, the plan's tasks, reports, outbox, inbox, audit trail."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
-
 
 # Named constraints so later migrations (SQLite batch mode included) can find and alter them.
 SQLModel.metadata.naming_convention = {
@@ -74,7 +73,7 @@ class EventStatus(StrEnum):
 
 
 def _utc_column(*, nullable: bool = True, index: bool = False) -> Any:
-    """A UTC timestamp column; a fresh Column per field because SQLAlchemy columns bind to one table."""
+    """A UTC timestamp column (a fresh Column per field: a Column binds to one table)."""
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 
@@ -153,7 +152,9 @@ class Task(SQLModel, table=True):
     topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     title: str = Field(max_length=1000)
-    period_text: str = Field(default="", max_length=500)  # the period exactly as the source wrote it
+    period_text: str = Field(
+        default="", max_length=500
+    )  # the period exactly as the source wrote it
     start_date: date | None = None
     due_date: date | None = Field(default=None, index=True)
     recurrence: str | None = Field(default=None, max_length=120)  # scheduler.recurrence rule string

@@ -1,4 +1,4 @@
-"""A local fake of the LINE Messaging API: a real HTTP server on port 0 that records every request."""
+"""A local fake LINE Messaging API: a real HTTP server on port 0 recording every request."""
 
 from __future__ import annotations
 
@@ -82,14 +82,23 @@ class FakeLine:
         """Answer the next `times` matching requests with `status`/`body`, after `delay` seconds."""
         with self._lock:
             self._scripted.append(
-                ScriptedAnswer(method, path_prefix, status, body if body is not None else {}, delay, times,
-                               headers or {})
+                ScriptedAnswer(
+                    method,
+                    path_prefix,
+                    status,
+                    body if body is not None else {},
+                    delay,
+                    times,
+                    headers or {},
+                )
             )
 
     def requests_to(self, path_prefix: str, method: str = "POST") -> list[RecordedRequest]:
         """Recorded requests whose path starts with `path_prefix`."""
         with self._lock:
-            return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
+            return [
+                r for r in self.requests if r.method == method and r.path.startswith(path_prefix)
+            ]
 
     @property
     def replies(self) -> list[RecordedRequest]:
@@ -117,12 +126,16 @@ class FakeLine:
         if path.startswith("/v2/bot/message/push") and request.retry_key:
             with self._lock:
                 if request.retry_key in self._accepted_retry_keys:
-                    return 409, {"message": "The retry key is already accepted",
-                                 "sentMessages": [{"id": "0", "quoteToken": "q"}]}
+                    return 409, {
+                        "message": "The retry key is already accepted",
+                        "sentMessages": [{"id": "0", "quoteToken": "q"}],
+                    }
                 self._accepted_retry_keys.add(request.retry_key)
         if path.startswith(("/v2/bot/message/push", "/v2/bot/message/reply")):
             count = len(request.body.get("messages", [])) if isinstance(request.body, dict) else 0
-            return 200, {"sentMessages": [{"id": str(i + 1), "quoteToken": "q"} for i in range(count)]}
+            return 200, {
+                "sentMessages": [{"id": str(i + 1), "quoteToken": "q"} for i in range(count)]
+            }
         if path.startswith("/v2/bot/profile/"):
             user_id = path.rsplit("/", 1)[-1]
             return 200, {"userId": user_id, "displayName": f"user-{user_id[-4:]}"}
@@ -177,4 +190,3 @@ class FakeLine:
                 """Keep test output quiet."""
 
         return Handler
-

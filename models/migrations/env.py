@@ -29,7 +29,11 @@ def _run(connection: Connection) -> None:
 def _database_url() -> str:
     """The URL from `-x url=…`, alembic.ini, or DATABASE_URL (in that order)."""
     x_args = context.get_x_argument(as_dictionary=True)
-    return x_args.get("url") or config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+    return (
+        x_args.get("url")
+        or config.get_main_option("sqlalchemy.url")
+        or Settings.from_env().database_url
+    )
 
 
 given_connection = config.attributes.get("connection")

@@ -1,0 +1,164 @@
+"""The entry points as an administrator runs them: real processes, real ports, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from models.db import normalise_url
+from tests.conftest import repository_root
+
+STARTUP_LIMIT_SECONDS = 30
+
+
+def clean_environment(**overrides: str) -> dict[str, str]:
+    """The process environment without any Tidtam/LINE variables, plus `overrides`."""
+    names = ("LINE_", "BOT_", "DATABASE_URL", "DELIVERY_GRACE_HOURS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(names)}
+    env.update(overrides)
+    return env
+
+
+def run_module(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m …` to completion."""
+    return subprocess.run(
+        [sys.executable, "-m", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[str]]]:
+    """`python -m bot serve` in demo mode on a fresh SQLite file, until the test ends."""
+    port = free_port()
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_for_health(port: int, process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
+    """Poll /healthz until the server answers (bounded), returning status and JSON."""
+    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"serve exited early: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                return response.status, json.loads(response.read())
+        except OSError:
+            time.sleep(0.1)  # waiting for another process to bind its port, not for our own logic
+    raise AssertionError("serve did not answer /healthz in time")
+
+
+def test_serve_without_credentials_starts_in_demo_mode(
+    serving: tuple[int, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    port, process = serving
+    status, body = wait_for_health(port, process)
+    assert status == 200
+    assert body == {"status": "ok", "database": "ok", "demo_mode": True}
+    assert (tmp_path / "demo.db").exists()  # the SQLite schema was created by serve itself
+    process.terminate()
+    output = process.communicate(timeout=10)[0]
+    demo_lines = [line for line in output.splitlines() if "demo mode" in line]
+    assert len(demo_lines) == 1
+
+
+def test_production_without_channel_secret_is_a_one_line_error(tmp_path: Path) -> None:
+    env = clean_environment(
+        BOT_ENV="production",
+        LINE_CHANNEL_ACCESS_TOKEN="t",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}",
+    )
+    result = run_module(["bot", "serve"], env, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "tidtam: configuration error: "
+        "LINE_CHANNEL_SECRET is not set (required when BOT_ENV=production)"
+    ]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the kind under test: a new SQLite file, or a new PostgreSQL database."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    url = make_url(normalise_url(database_url))
+    name = f"tidtam_empty_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_db_upgrade_creates_the_schema_and_is_repeatable(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    env = clean_environment(DATABASE_URL=empty_database_url)
+    first = run_module(["bot", "db", "upgrade"], env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "0001" in first.stdout
+    again = run_module(["bot", "db", "upgrade"], env, tmp_path)
+    assert again.returncode == 0, again.stderr
+    current = run_module(["bot", "db", "current"], env, tmp_path)
+    assert current.stdout.strip() == "0001"
+
+
+def test_alembic_command_line_creates_the_schema(empty_database_url: str, tmp_path: Path) -> None:
+    env = clean_environment(DATABASE_URL=empty_database_url)
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        env=env,
+        cwd=repository_root(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    current = run_module(["bot", "db", "current"], env, tmp_path)
+    assert current.stdout.strip() == "0001"
+
+
+def test_scheduler_tick_needs_an_aware_instant(tmp_path: Path) -> None:
+    result = run_module(
+        ["scheduler", "tick", "--now", "2024-06-17T09:00:00"], clean_environment(), tmp_path
+    )
+    assert result.returncode == 2
+    assert "+07:00" in result.stderr

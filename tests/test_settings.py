@@ -1,0 +1,62 @@
+"""Settings from the environment: defaults, demo mode, and one-line errors naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.settings import DEMO_CHANNEL_SECRET, Settings, SettingsError
+
+ADMIN = "U" + "0123456789abcdef" * 2
+
+
+def test_defaults_without_credentials_mean_demo_mode() -> None:
+    settings = Settings.from_env({})
+    assert settings.demo_mode is True
+    assert settings.line_channel_secret == DEMO_CHANNEL_SECRET
+    assert settings.database_url == "sqlite:///tidtam.db"
+    assert settings.line_api_base_url == "https://api.line.me"
+    assert str(settings.timezone) == "Asia/Bangkok"
+    assert settings.line_request_timeout == 10.0
+
+
+def test_full_configuration_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "LINE_CHANNEL_SECRET": "s",
+            "LINE_CHANNEL_ACCESS_TOKEN": "t",
+            "LINE_API_BASE_URL": "http://127.0.0.1:9999/",
+            "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+            "BOT_TIMEZONE": "Asia/Bangkok",
+            "BOT_ADMIN_IDS": f" {ADMIN} ,",
+            "BOT_ENV": "production",
+        }
+    )
+    assert settings.demo_mode is False
+    assert settings.is_production
+    assert settings.admin_ids == frozenset({ADMIN})
+    assert settings.line_api_base_url == "http://127.0.0.1:9999"
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"BOT_ENV": "production", "LINE_CHANNEL_ACCESS_TOKEN": "t"}, "LINE_CHANNEL_SECRET"),
+        ({"BOT_ENV": "production", "LINE_CHANNEL_SECRET": "s"}, "LINE_CHANNEL_ACCESS_TOKEN"),
+        ({"BOT_ENV": "staging"}, "BOT_ENV"),
+        ({"LINE_API_BASE_URL": "api.line.me"}, "LINE_API_BASE_URL"),
+        ({"DATABASE_URL": "tidtam.db"}, "DATABASE_URL"),
+        ({"BOT_TIMEZONE": "Asia/Bangkokk"}, "BOT_TIMEZONE"),
+        ({"BOT_ADMIN_IDS": "admin1"}, "BOT_ADMIN_IDS"),
+        ({"LINE_REQUEST_TIMEOUT": "ten"}, "LINE_REQUEST_TIMEOUT"),
+        ({"LINE_REQUEST_TIMEOUT": "0"}, "LINE_REQUEST_TIMEOUT"),
+        ({"DELIVERY_GRACE_HOURS": "-1"}, "DELIVERY_GRACE_HOURS"),
+    ],
+)
+def test_bad_configuration_is_one_line_naming_the_variable(
+    environ: dict[str, str], named: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(environ)
+    message = str(raised.value)
+    assert named in message
+    assert "\n" not in message
