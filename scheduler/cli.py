@@ -21,16 +21,24 @@ def _aware_instant(text: str) -> datetime:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface of `python -m scheduler`."""
-    parser = argparse.ArgumentParser(prog="python -m scheduler", description="Tidtam reminder clock")
+    parser = argparse.ArgumentParser(
+        prog="python -m scheduler", description="Tidtam reminder clock"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="plan and send reminders every minute until stopped")
-    tick = commands.add_parser("tick", help="plan and send everything due at one instant, then exit")
-    tick.add_argument("--now", type=_aware_instant, required=True, help="e.g. 2024-06-17T09:00:00+07:00")
+    tick = commands.add_parser(
+        "tick", help="plan and send everything due at one instant, then exit"
+    )
+    tick.add_argument(
+        "--now", type=_aware_instant, required=True, help="e.g. 2024-06-17T09:00:00+07:00"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The reminder planner and sender arrive with issue #5; until then say so plainly."""
     build_parser().parse_args(argv)
-    print("tidtam scheduler: reminders are not built yet (issue #5); nothing to do", file=sys.stderr)
+    print(
+        "tidtam scheduler: reminders are not built yet (issue #5); nothing to do", file=sys.stderr
+    )
     return 0
