@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,33 +18,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 
-JsonMessage = Mapping[str, Any]
-
-MONTHLY_LIMIT_TEXT = "You have reached your monthly limit."
-
-
-class LineApiError(Exception):
-    """LINE answered with an error status (4xx/5xx)."""
-
-    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
-        super().__init__(f"LINE API {status}: {message}")
-        self.status = status
-        self.message = message
-        self.retry_after = retry_after
-
-    @property
-    def is_monthly_limit(self) -> bool:
-        """A 429 because the month's message quota is used up (retrying will not help)."""
-        return self.status == 429 and MONTHLY_LIMIT_TEXT.lower() in self.message.lower()
-
-    @property
-    def is_retryable(self) -> bool:
-        """5xx and rate-limit 429s can succeed later under the same retry key."""
-        return self.status >= 500 or (self.status == 429 and not self.is_monthly_limit)
-
-
-class LineUnreachable(Exception):
-    """No answer from LINE: connection refused, reset, or timed out (the push may have landed)."""
+from scheduler.messenger import JsonMessage, PushRejected, PushUnreachable
 
 
 @dataclass(frozen=True)
@@ -115,15 +89,15 @@ class LineClient:
         return int(response.total_usage)
 
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call the SDK, turning its exceptions into LineApiError / LineUnreachable."""
+        """Call the SDK; errors become the scheduler's PushRejected / PushUnreachable."""
         try:
             return method(*args, **kwargs)
         except ApiException as error:
-            raise LineApiError(
+            raise PushRejected(
                 int(error.status or 0), _error_message(error.body), _retry_after(error.headers)
             ) from None
         except urllib3.exceptions.HTTPError as error:
-            raise LineUnreachable(f"{type(error).__name__}: {error}") from None
+            raise PushUnreachable(f"{type(error).__name__}: {error}") from None
 
 
 def _messages(messages: Sequence[JsonMessage]) -> list[Message]:

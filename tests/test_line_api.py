@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.line_api import LineApiError, LineClient, LineUnreachable
+from bot.line_api import LineClient
+from scheduler.messenger import PushRejected, PushUnreachable
 from tests.fake_line import FakeLine
 
 GROUP = "C" + "a" * 32
@@ -60,7 +61,7 @@ def test_second_push_with_the_same_retry_key_is_409(line: LineClient) -> None:
     line.push(
         GROUP, [{"type": "text", "text": "ก"}], retry_key="123e4567-e89b-12d3-a456-426614174001"
     )
-    with pytest.raises(LineApiError) as raised:
+    with pytest.raises(PushRejected) as raised:
         line.push(
             GROUP, [{"type": "text", "text": "ก"}], retry_key="123e4567-e89b-12d3-a456-426614174001"
         )
@@ -82,7 +83,7 @@ def test_error_statuses_are_classified(
     line: LineClient, fake_line: FakeLine, status: int, message: str, retryable: bool, monthly: bool
 ) -> None:
     fake_line.answer("POST", "/v2/bot/message/push", status, {"message": message})
-    with pytest.raises(LineApiError) as raised:
+    with pytest.raises(PushRejected) as raised:
         line.push(GROUP, [{"type": "text", "text": "ก"}])
     assert raised.value.status == status
     assert raised.value.message == message
@@ -98,7 +99,7 @@ def test_retry_after_header_is_read(line: LineClient, fake_line: FakeLine) -> No
         {"message": "Too many requests"},
         headers={"Retry-After": "7"},
     )
-    with pytest.raises(LineApiError) as raised:
+    with pytest.raises(PushRejected) as raised:
         line.push(GROUP, [{"type": "text", "text": "ก"}])
     assert raised.value.retry_after == 7.0
 
@@ -106,7 +107,7 @@ def test_retry_after_header_is_read(line: LineClient, fake_line: FakeLine) -> No
 def test_slow_line_times_out_without_hidden_retries(line: LineClient, fake_line: FakeLine) -> None:
     fake_line.answer("POST", "/v2/bot/message/push", 200, {"sentMessages": []}, delay=1.5)
     started = time.monotonic()
-    with pytest.raises(LineUnreachable):
+    with pytest.raises(PushUnreachable):
         line.push(
             GROUP, [{"type": "text", "text": "ก"}], retry_key="123e4567-e89b-12d3-a456-426614174002"
         )
@@ -116,7 +117,7 @@ def test_slow_line_times_out_without_hidden_retries(line: LineClient, fake_line:
 
 def test_unreachable_line_is_reported_as_such() -> None:
     client = LineClient("t", "http://127.0.0.1:1", timeout=0.5)
-    with pytest.raises(LineUnreachable):
+    with pytest.raises(PushUnreachable):
         client.push(GROUP, [{"type": "text", "text": "ก"}])
 
 
