@@ -16,6 +16,7 @@ from holidays.calendars.islamic import _IslamicMabimsLunar
 from holidays.constants import GOVERNMENT, PUBLIC
 
 from scheduler import texts
+from scheduler.thaidate import format_date, format_month
 
 __all__ = [
     "PROVINCES",
@@ -273,46 +274,6 @@ def _holidays(province: str | None, year: int) -> dict[date, _Day]:
     return merged
 
 
-_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
-_MONTH_NAMES = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-
-
-def _format_date(day: date) -> str:
-    """A short Thai B.E. date: "15 มิ.ย. 2567"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year + 543}"
-
-
-def _month_label(year: int, month: int) -> str:
-    """A Thai month and B.E. year: "เดือนธันวาคม 2567"."""
-    return f"เดือน{_MONTH_NAMES[month - 1]} {year + 543}"
-
-
 class WorkCalendar:
     """Thai government working days, optionally with a province's extras and local overrides."""
 
@@ -404,7 +365,7 @@ class WorkCalendar:
             if self.is_working_day(candidate):
                 return candidate
         raise NoWorkingDayError(
-            texts.no_working_day_left(_month_label(year, month), _format_date(start))
+            texts.no_working_day_left(format_month(year, month), format_date(start))
         )
 
     def meeting_shift_reason(self, year: int, month: int, day: int = 15) -> str | None:
@@ -414,9 +375,9 @@ class WorkCalendar:
         if meeting == start:
             return None
         # The day itself always says why; plain weekends after it go without saying.
-        reasons = [texts.falls_on(_format_date(start), self.holiday_name(start) or "")]
+        reasons = [texts.falls_on(format_date(start), self.holiday_name(start) or "")]
         reasons += [
-            texts.falls_on(_format_date(skipped), name)
+            texts.falls_on(format_date(skipped), name)
             for skipped in _days(start + _ONE_DAY, meeting - _ONE_DAY)
             if (name := self._holiday_name(skipped))
         ]
@@ -433,7 +394,7 @@ class WorkCalendar:
             if self.is_working_day(candidate):
                 return candidate
         raise NoWorkingDayError(
-            texts.no_working_day_left(_month_label(year, month), _format_date(date(year, month, 1)))
+            texts.no_working_day_left(format_month(year, month), format_date(date(year, month, 1)))
         )
 
     def working_days_between(self, start: date, end: date) -> int:

@@ -192,7 +192,7 @@ def recurrence_within_days(days: int) -> str:
 
 def no_working_day_left(month_label: str, after_label: str) -> str:
     """No working day remains in the month on or after the requested day."""
-    return f"ไม่มีวันทำการเหลือใน{month_label} ตั้งแต่ {after_label} เป็นต้นไป"
+    return f"ไม่มีวันทำการเหลือในเดือน{month_label} ตั้งแต่ {after_label} เป็นต้นไป"
 
 
 def unknown_province(name: str, known: str) -> str:
