@@ -15,6 +15,8 @@ from scheduler import texts
 __all__ = [
     "FIRST_BE_YEAR",
     "LAST_BE_YEAR",
+    "NameStyle",
+    "Style",
     "ThaiDateError",
     "format_date",
     "format_month",
@@ -361,9 +363,14 @@ def _partial(tokens: Sequence[_Token], norm: str) -> _Partial:
     i, count = 0, len(tokens)
     weekday: int | None = None
     if tokens[0].kind is _Kind.WEEKDAY:
-        if tokens[0].months and (count == 1 or tokens[1].kind is not _Kind.NUMBER):
-            raise ThaiDateError(_month_choices(tokens[0]))
-        if count == 1 or tokens[1].kind not in (_Kind.NUMBER, _Kind.NUMERIC_DATE):
+        day_follows = count > 1 and (
+            tokens[1].kind is _Kind.NUMERIC_DATE
+            or (tokens[1].kind is _Kind.NUMBER and len(tokens[1].text) <= 2)
+        )
+        if not day_follows:
+            # "พ. 2567" is a month and a year; "ศุกร์" alone is a weekday without a date.
+            if tokens[0].months:
+                raise ThaiDateError(_month_choices(tokens[0]))
             raise ThaiDateError(texts.date_no_day(text))
         weekday, i = tokens[0].value, 1
     token = tokens[i]
