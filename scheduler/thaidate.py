@@ -444,7 +444,8 @@ def _missing_year(
     if month == 2 and day == 29:
         while not calendar.isleap(year):
             year += 1
-    return year
+    # A today near date.max must not push the year past what date() can hold.
+    return _supported(to_be_year(year), str(to_be_year(year)))
 
 
 def _single(
