@@ -226,6 +226,8 @@ class Delivery(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
     late: bool = False
     last_error: str | None = None
+    # The supervisor summary that listed this missed delivery (None: not reported yet).
+    noticed_in: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
