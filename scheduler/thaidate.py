@@ -201,9 +201,19 @@ def _vocabulary() -> dict[str, tuple[_Word, str]]:
 
 
 _VOCABULARY = _vocabulary()
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    """One regex for all words, grouped by first letter so only those words are tried."""
+    by_first: dict[str, list[str]] = {}
+    for pattern in patterns:  # every pattern starts with its alias's literal first letter
+        by_first.setdefault(pattern[0], []).append(pattern[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+
+
 # Longest first, so "มีนาคม" wins over "มีนา" and "มี.ค." over "มี".
-_WORD_ALTERNATION = "|".join(
-    pattern for key, (_, pattern) in sorted(_VOCABULARY.items(), key=lambda kv: -len(kv[0]))
+_WORD_ALTERNATION = _alternation(
+    [pattern for key, (_, pattern) in sorted(_VOCABULARY.items(), key=lambda kv: -len(kv[0]))]
 )
 _TOKEN_RE = re.compile(
     r"(?P<space>\s+)"
