@@ -15,6 +15,11 @@ import yaml
 
 from scheduler.recurrence import Recurrence
 
+try:  # libyaml parses the plan about eight times faster than pure Python
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 __all__ = [
     "HOLIDAY_SHIFTS",
     "ActionPlan",
@@ -217,11 +222,11 @@ class ActionPlan:
 # --- reading -------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(_SafeLoader):
     """SafeLoader that refuses a key given twice: PyYAML would silently keep the last one."""
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
     """A mapping, or a MarkedYAMLError at the repeated key."""
     seen: set[object] = set()
     for key_node, _ in node.value:
