@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,9 @@ from linebot.v3.webhook import WebhookParser
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.inbox import record_events
+from bot.conversation import Conversation, chat_of
+from bot.inbox import InboxWorker, record_events, unprocessed_event_ids
+from bot.line_api import LineClient
 from models.db import make_engine, ping, session_scope
 from models.settings import Settings
 
@@ -33,9 +35,32 @@ class Services:
     settings: Settings
     engine: Engine
     parser: WebhookParser
+    line: LineClient
+    inbox: InboxWorker
+
+    def close(self) -> None:
+        """Stop the inbox threads and release connections."""
+        self.inbox.stop()
+        self.line.close()
+        self.engine.dispose()
+
+    def sweep_inbox(self) -> None:
+        """Queue events stored but not processed (after a crash or a full queue)."""
+        try:
+            with session_scope(self.engine) as session:
+                pending = unprocessed_event_ids(session)
+        except SQLAlchemyError as error:
+            log.warning("inbox sweep skipped: database unreachable: %s", error)
+            return
+        for event_id in pending:
+            self.inbox.submit(event_id, str(event_id))
 
 
-def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+def create_app(
+    config: Settings | Mapping[str, str] | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> Flask:
     """The app factory: settings from `config` (Settings or env-style overrides) or the env."""
     if isinstance(config, Settings):
         settings = config
@@ -43,12 +68,24 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
         settings = Settings.from_env({**os.environ, **(config or {})})
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_WEBHOOK_BYTES
+    engine = make_engine(settings.database_url)
+    line = LineClient(
+        settings.line_channel_access_token,
+        settings.line_api_base_url,
+        settings.line_request_timeout,
+    )
+    now = clock or _utcnow
+    conversation = Conversation(settings, engine, line, clock=now)
     services = Services(
         settings=settings,
-        engine=make_engine(settings.database_url),
+        engine=engine,
         parser=WebhookParser(settings.line_channel_secret),
+        line=line,
+        inbox=InboxWorker(conversation.process),
     )
     app.extensions["tidtam"] = services
+    services.inbox.start()
+    services.sweep_inbox()
 
     @app.post("/callback")
     def callback() -> tuple[Response, int]:
@@ -66,7 +103,14 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
             return _error("malformed webhook body"), 400
         if raw_events:
             with session_scope(services.engine) as session:
-                record_events(session, raw_events, datetime.now(UTC))
+                new_rows = record_events(session, raw_events, now())
+            # Only after the commit: the worker must find the rows it is handed.
+            for row in new_rows:
+                assert row.id is not None
+                services.inbox.submit(row.id, chat_of(row.raw).chat_id)
+            if services.inbox.overflowed:
+                services.inbox.overflowed = False
+                services.sweep_inbox()
         return jsonify(ok=True), 200
 
     @app.get("/healthz")
@@ -96,6 +140,11 @@ def _raw_events(body: str) -> list[dict[str, Any]]:
     if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
         raise ValueError("events must be a list of objects")
     return events
+
+
+def _utcnow() -> datetime:
+    """The real time, aware (tests pass their own clock)."""
+    return datetime.now(UTC)
 
 
 def _error(message: str) -> Response:

@@ -246,3 +246,553 @@ def falls_on(day_label: str, what: str) -> str:
 def meeting_shift_reasons(reasons: list[str]) -> str:
     """All the reasons a meeting moved, as one sentence."""
     return " และ ".join(reasons)
+
+
+# --- Conversations (bot) ----------------------------------------------------------------
+# The help line of each command is its handler's docstring (bot/handlers.py): adding a
+# command touches one function; everything else the bot says in chat is here.
+
+GENERIC_ERROR = "ขออภัย ระบบขัดข้องชั่วคราว ลองพิมพ์ใหม่อีกครั้งในอีกสักครู่"
+HELP_FOOTER = "เลขงานพิมพ์ได้ทั้ง #12 และ 12 · วันที่แบบไทย เช่น 31 มี.ค. 2567"
+
+
+def help_text(lines: list[str]) -> str:
+    """The command list, one command per line with its example."""
+    return "📋 คำสั่งของ “ติดตาม”\n" + "\n".join(lines) + "\n\n" + HELP_FOOTER
+
+
+def help_line(usage: str, summary: str) -> str:
+    """One command in the help list."""
+    return f"• {usage}\n   {summary}"
+
+
+def greet_group(help_body: str) -> str:
+    """Said once when the bot is added to a group."""
+    return (
+        "สวัสดีครับ ผม “ติดตาม” ผู้ช่วยติดตามแผนปฏิบัติการ ITA ของกลุ่มนี้ "
+        "จะเตือนกำหนดส่งงาน การประชุมประจำเดือน และรอบรายงานสิ้นเดือนให้ครับ\n\n" + help_body
+    )
+
+
+def greet_follow(help_body: str) -> str:
+    """Said when someone adds the bot as a friend (1:1 chat)."""
+    return "สวัสดีครับ ในแชทนี้ดูงานของคุณจากทุกกลุ่มได้ เช่น พิมพ์ งานของฉัน\n\n" + help_body
+
+
+def welcome_members(keys: list[str]) -> str:
+    """A short welcome for people who joined the group (keys are mention placeholders)."""
+    names = " ".join("{" + key + "}" for key in keys)
+    return f"ยินดีต้อนรับ {names} 👋 พิมพ์ ช่วยเหลือ เพื่อดูคำสั่ง หรือ งานของฉัน เพื่อดูงานที่รับผิดชอบ"
+
+
+def unknown_command(closest_usage: str | None) -> str:
+    """The bot was addressed with something that is not a command."""
+    if closest_usage:
+        return f"ไม่รู้จักคำสั่งนี้ หมายถึง “{closest_usage}” หรือเปล่า? พิมพ์ ช่วยเหลือ เพื่อดูคำสั่งทั้งหมด"
+    return "ไม่รู้จักคำสั่งนี้ พิมพ์ ช่วยเหลือ เพื่อดูคำสั่งทั้งหมด"
+
+
+def bad_arguments(usage: str, example: str) -> str:
+    """The command word was right but the rest did not fit."""
+    if example and example != usage:
+        return f"พิมพ์แบบนี้: {usage}\nเช่น {example}"
+    return f"พิมพ์แบบนี้: {usage}"
+
+
+def needs_role(role_labels: list[str]) -> str:
+    """The sender's role may not use this command."""
+    return "คำสั่งนี้ใช้ได้เฉพาะ" + " หรือ ".join(role_labels)
+
+
+ROLE_LABELS = {"officer": "เจ้าหน้าที่", "supervisor": "หัวหน้า", "admin": "ผู้ดูแลระบบ"}
+
+
+def group_only(command: str) -> str:
+    """A group command typed in a 1:1 chat."""
+    return f"คำสั่ง {command} ใช้ในกลุ่ม LINE ของงาน พิมพ์ในกลุ่มนั้นได้เลย"
+
+
+def text_too_long(limit: int) -> str:
+    """The message is longer than a command may be."""
+    return f"ข้อความยาวเกินไป (เกิน {limit:,} ตัวอักษร) ช่วยย่อให้สั้นลง แล้วพิมพ์ใหม่"
+
+
+def too_many_mentions(limit: int) -> str:
+    """More people tagged than one command accepts."""
+    return f"แท็กคนได้ครั้งละไม่เกิน {limit} คน ช่วยแบ่งเป็นหลายคำสั่ง"
+
+
+def task_not_found(number: int) -> str:
+    """No task with this number is visible from this chat."""
+    return f"ไม่พบงาน #{number} ในกลุ่มนี้ พิมพ์ สถานะ หรือ งานของฉัน เพื่อดูเลขงาน"
+
+
+def cannot_change(number: int) -> str:
+    """Someone who is not an owner, supervisor or admin tried to change a task."""
+    return f"งาน #{number} แก้ไขได้เฉพาะผู้รับผิดชอบ หัวหน้า หรือผู้ดูแลระบบ"
+
+
+def only_owner_reports(number: int) -> str:
+    """Someone who does not own the task tried to report on it."""
+    return f"รายงานงาน #{number} ได้เฉพาะผู้รับผิดชอบงาน ถ้าต้องการเพิ่มผู้รับผิดชอบ พิมพ์ เพิ่มคน #{number} @ชื่อ"
+
+
+def add_task_needs_title() -> str:
+    """เพิ่มงาน without a task name."""
+    return "ใส่ชื่องานด้วย เช่น เพิ่มงาน จัดทำคู่มือการปฏิบัติงาน @สมชาย กำหนด 31 มี.ค. 2567"
+
+
+def add_task_needs_owner() -> str:
+    """เพิ่มงาน without anyone tagged."""
+    return (
+        "แท็กผู้รับผิดชอบอย่างน้อย 1 คน (พิมพ์ @ แล้วเลือกชื่อ) เช่น "
+        "เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 31 มี.ค. 2567"
+    )
+
+
+def add_task_needs_due() -> str:
+    """เพิ่มงาน without กำหนด."""
+    return "ใส่วันกำหนดส่งหลังคำว่า กำหนด เช่น กำหนด 31 มี.ค. 2567 หรือ กำหนด 1 ต.ค. 2566 - 31 มี.ค. 2567"
+
+
+def topic_not_found(written: str) -> str:
+    """เพิ่มงาน … ประเด็น N where no plan topic has that number."""
+    return f"ไม่พบประเด็น {written} ในแผน ใส่เลขประเด็น 1–7 เช่น ประเด็น 3 หรือไม่ต้องใส่ก็ได้"
+
+
+def unnamed_person(user_id: str) -> str:
+    """A stand-in name until LINE tells us the person's display name."""
+    return f"ผู้ใช้ …{user_id[-4:]}"
+
+
+def title_too_long(limit: int) -> str:
+    """A task name longer than we store."""
+    return f"ชื่องานยาวเกิน {limit} ตัวอักษร ช่วยย่อให้สั้นลง"
+
+
+def task_added(number: int, title: str, when: str, owner_keys: list[str]) -> str:
+    """Confirmation of a new task (a textV2 template: owners are @mentioned)."""
+    owners = " ".join("{" + key + "}" for key in owner_keys)
+    return f"✅ เพิ่มงาน #{number} แล้ว\n“{title}”\nกำหนด {when}\nผู้รับผิดชอบ: {owners}"
+
+
+def due_phrase(days_left: int) -> str:
+    """How far away a due date is, in words."""
+    if days_left > 1:
+        return f"อีก {days_left} วัน"
+    if days_left == 1:
+        return "พรุ่งนี้"
+    if days_left == 0:
+        return "วันนี้"
+    return f"เลยกำหนด {-days_left} วัน"
+
+
+def my_task_line(number: int, title: str, when: str, due: str | None, reported: bool) -> str:
+    """One open task in the sender's list."""
+    due_part = f" ({due})" if due else ""
+    report_part = " · รายงานเดือนนี้แล้ว ✓" if reported else ""
+    return f"#{number} {title}\n   กำหนด {when}{due_part}{report_part}"
+
+
+def my_tasks(lines: list[str], group_name: str | None) -> str:
+    """The sender's open tasks."""
+    where = f" ในกลุ่ม {group_name}" if group_name else ""
+    return f"📌 งานของคุณ{where} ({len(lines)} งาน)\n" + "\n".join(lines)
+
+
+def my_tasks_none() -> str:
+    """The sender has no open tasks."""
+    return "ตอนนี้ไม่มีงานค้างของคุณ 🎉"
+
+
+def group_heading(name: str) -> str:
+    """A group's name as a heading inside a 1:1 list."""
+    return f"【{name}】"
+
+
+NO_DATE = "ไม่ระบุ"
+
+
+def report_saved(number: int, title: str, month_label: str, percent: int | None) -> str:
+    """A progress report was recorded."""
+    percent_part = f" ความคืบหน้า {percent}%" if percent is not None else ""
+    hint = f"\nถ้างานเสร็จแล้ว พิมพ์ เสร็จ #{number}" if percent == 100 else ""
+    return f"📝 บันทึกรายงานเดือน{month_label} ของงาน #{number} “{title}” แล้ว{percent_part}{hint}"
+
+
+def report_needs_text(number: int) -> str:
+    """รายงาน with a number but nothing to report."""
+    return f"ใส่ความคืบหน้าหลังเลขงานด้วย เช่น รายงาน #{number} ส่งร่างให้หัวหน้าแล้ว 50%"
+
+
+def percent_out_of_range(percent: int) -> str:
+    """A percentage outside 0–100."""
+    return f"ความคืบหน้า {percent}% ไม่ถูกต้อง ใส่ตัวเลข 0–100 เช่น 50%"
+
+
+def task_done(number: int, title: str) -> str:
+    """A task was marked done."""
+    return f"🎉 งาน #{number} “{title}” เสร็จแล้ว ขอบคุณครับ"
+
+
+def already_done(number: int) -> str:
+    """เสร็จ on a task that is already done."""
+    return f"งาน #{number} ปิดไปแล้ว ถ้าต้องทำต่อ พิมพ์ เปิดใหม่ #{number}"
+
+
+def task_cancelled(number: int, title: str) -> str:
+    """A task was cancelled."""
+    return f"ยกเลิกงาน #{number} “{title}” แล้ว (เปิดใหม่ได้ด้วย เปิดใหม่ #{number})"
+
+
+def task_reopened(number: int, title: str) -> str:
+    """A closed task was reopened."""
+    return f"เปิดงาน #{number} “{title}” อีกครั้งแล้ว"
+
+
+def task_already_open(number: int) -> str:
+    """เปิดใหม่ on an open task."""
+    return f"งาน #{number} ยังเปิดอยู่แล้ว"
+
+
+def due_changed(number: int, title: str, old: str, new: str) -> str:
+    """A task's due date changed."""
+    return f"📅 เลื่อนกำหนดงาน #{number} “{title}”\nจาก {old} เป็น {new}"
+
+
+def owners_added(number: int, keys: list[str]) -> str:
+    """People were added as owners (textV2 template)."""
+    names = " ".join("{" + key + "}" for key in keys)
+    return f"👥 เพิ่ม {names} เป็นผู้รับผิดชอบงาน #{number} แล้ว"
+
+
+def owners_removed(number: int, names: list[str]) -> str:
+    """People were removed from a task's owners."""
+    return f"นำ {', '.join(names)} ออกจากผู้รับผิดชอบงาน #{number} แล้ว"
+
+
+def not_an_owner(number: int, names: list[str]) -> str:
+    """Asked to remove someone who is not an owner."""
+    return f"{', '.join(names)} ไม่ได้เป็นผู้รับผิดชอบงาน #{number}"
+
+
+def last_owner(number: int) -> str:
+    """Removing the last owner would leave the task unowned."""
+    return f"งาน #{number} ต้องมีผู้รับผิดชอบอย่างน้อย 1 คน เพิ่มคนใหม่ก่อน แล้วค่อยนำคนเดิมออก"
+
+
+def mention_someone(example: str) -> str:
+    """A command that needs an @mention got none."""
+    return f"แท็กชื่อคนด้วย (พิมพ์ @ แล้วเลือกชื่อ) เช่น {example}"
+
+
+def supervisors_set(keys: list[str]) -> str:
+    """People became supervisors (textV2 template)."""
+    names = " ".join("{" + key + "}" for key in keys)
+    return f"👔 ตั้ง {names} เป็นหัวหน้าแล้ว สั่งงาน ตั้งประชุม และดูสถานะทุกกลุ่มได้"
+
+
+def supervisors_unset(names: list[str]) -> str:
+    """People stopped being supervisors."""
+    return f"{', '.join(names)} กลับเป็นเจ้าหน้าที่แล้ว"
+
+
+def admin_role_fixed(names: list[str]) -> str:
+    """Admins come from BOT_ADMIN_IDS and cannot be demoted in chat."""
+    return f"{', '.join(names)} เป็นผู้ดูแลระบบ (กำหนดในการตั้งค่าระบบ) เปลี่ยนบทบาททางแชทไม่ได้"
+
+
+def meeting_next(when: str, clock: str, reason: str | None, group_name: str | None) -> str:
+    """The next monthly meeting, and why it moved if it did."""
+    where = f" ของกลุ่ม {group_name}" if group_name else ""
+    moved = f"\n(เลื่อนเพราะ {reason})" if reason else ""
+    return f"🗓️ ประชุมประจำเดือนครั้งถัดไป{where}\n{when} เวลา {clock} น.{moved}"
+
+
+def meeting_not_set(group_name: str | None) -> str:
+    """The group has no monthly meeting rule."""
+    where = f"กลุ่ม {group_name}" if group_name else "กลุ่มนี้"
+    return f"{where}ยังไม่ได้ตั้งวันประชุมประจำเดือน หัวหน้าพิมพ์ได้ เช่น ตั้งประชุม ทุกวันที่ 15 เวลา 09:30"
+
+
+def meeting_rule_set(rule: str, next_meeting: str) -> str:
+    """The group's meeting rule was saved."""
+    return (
+        f"✅ ตั้งประชุม{rule}แล้ว (ถ้าตรงวันหยุดราชการ เลื่อนไปวันทำการถัดไปของเดือนนั้น)\n"
+        f"ครั้งถัดไป: {next_meeting}\nจะเตือนวันทำการก่อนหน้า และเช้าวันประชุม"
+    )
+
+
+def meeting_rule_off() -> str:
+    """The group's meeting reminders were turned off."""
+    return "ปิดการเตือนประชุมประจำเดือนของกลุ่มนี้แล้ว (เปิดใหม่ด้วย ตั้งประชุม ทุกวันที่ 15 เวลา 09:30)"
+
+
+def meeting_rule_needs_day() -> str:
+    """ตั้งประชุม with a rule that is not "every day N of the month"."""
+    return "ตั้งประชุมได้แบบ ทุกวันที่ N ของเดือน เช่น ตั้งประชุม ทุกวันที่ 15 เวลา 09:30 หรือ ตั้งประชุม ปิด"
+
+
+def holidays_upcoming(calendar_label: str, lines: list[str]) -> str:
+    """Upcoming holidays on this group's calendar."""
+    return f"🏖️ วันหยุดราชการที่จะถึง ({calendar_label})\n" + "\n".join(lines)
+
+
+def holiday_line(when: str, name: str) -> str:
+    """One holiday."""
+    return f"• {when} {name}"
+
+
+def holidays_none(calendar_label: str) -> str:
+    """No holidays in the window."""
+    return f"ไม่มีวันหยุดราชการใน 90 วันข้างหน้า ({calendar_label})"
+
+
+def calendar_label(province: str | None) -> str:
+    """Which calendar a group follows."""
+    return f"ปฏิทินราชการ + จังหวัด{province}" if province else "ปฏิทินราชการทั่วประเทศ"
+
+
+def province_set(province: str, local_holidays: int) -> str:
+    """The group's province was saved."""
+    extra = f" มีวันหยุดเฉพาะจังหวัด {local_holidays} วันในปีนี้" if local_holidays else ""
+    return f"✅ กลุ่มนี้ใช้ปฏิทินวันหยุดของจังหวัด{province}แล้ว{extra}"
+
+
+def status_title(scope: str) -> str:
+    """The heading of the status answer."""
+    return f"📊 สถานะงาน {scope}"
+
+
+def status_counts(done: int, open_: int, late: int) -> str:
+    """Counts line in a status card."""
+    return f"เสร็จ {done} · ค้าง {open_} · เลยกำหนด {late}"
+
+
+def status_late_line(number: int, title: str, owners: str, days_late: int) -> str:
+    """A late task in a status card."""
+    return f"#{number} {title} — {owners} (เลย {days_late} วัน)"
+
+
+def status_unreported(names: list[str], month_label: str) -> str:
+    """Who has not reported this month."""
+    if not names:
+        return f"รายงานเดือน{month_label}ครบแล้ว ✓"
+    return f"ยังไม่รายงานเดือน{month_label}: " + ", ".join(names)
+
+
+def status_alt(scope: str, done: int, open_: int, late: int) -> str:
+    """The status card's text for notifications and clients without Flex."""
+    return f"สถานะงาน {scope}: {status_counts(done, open_, late)}"
+
+
+def status_more(count: int) -> str:
+    """More late tasks than the card lists."""
+    return f"และอีก {count} งาน"
+
+
+STATUS_NO_TOPIC = "งานทั่วไป"
+STATUS_LATE_HEADING = "เลยกำหนด"
+STATUS_EMPTY = "ยังไม่มีงานในกลุ่มนี้ หัวหน้าเพิ่มงานได้ เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 31 มี.ค. 2567"
+STATUS_SCOPE_GROUP = "กลุ่มนี้"
+STATUS_SCOPE_ALL = "ทุกกลุ่ม"
+STATUS_SCOPE_MINE = "กลุ่มของคุณ"
+NOT_IN_ANY_GROUP = "คุณยังไม่ได้อยู่ในกลุ่มที่มี “ติดตาม” พิมพ์คำสั่งในกลุ่ม LINE ของงานได้เลย"
+ROOM_NOT_SUPPORTED = "“ติดตาม” ทำงานในกลุ่ม LINE และแชท 1:1 เชิญเข้ากลุ่มแทนห้องแชทได้เลย"
+
+
+# --- Reminders (scheduler.planner / sender) ------------------------------------------
+
+
+def digest_heading(day_label: str) -> str:
+    """The first line of a group's daily reminder push."""
+    return f"🔔 ติดตามงาน — {day_label}"
+
+
+def meeting_eve(day_label: str, clock: str) -> str:
+    """The monthly meeting is on the next working day."""
+    return f"📅 แจ้งล่วงหน้า: ประชุมประจำเดือน{day_label} เวลา {clock} น."
+
+
+def meeting_today(day_label: str, clock: str) -> str:
+    """The monthly meeting is today."""
+    return f"📅 วันนี้ประชุมประจำเดือน ({day_label}) เวลา {clock} น."
+
+
+def meeting_moved(original_label: str, why: str, also: list[str]) -> str:
+    """Why the meeting is not on its usual day: "(เลื่อนจาก 15 มิ.ย. 2567 (วันเสาร์))"."""
+    extra = "".join(f" และ {reason}" for reason in also)
+    return f"(เลื่อนจาก {original_label} ({why}){extra})"
+
+
+def deadlines_heading() -> str:
+    """Heading of the tasks whose deadline is near."""
+    return "⏰ ใกล้ครบกำหนด"
+
+
+def days_left(days: int) -> str:
+    """How far a deadline is: วันนี้, พรุ่งนี้, อีก N วัน."""
+    if days <= 0:
+        return "วันนี้"
+    if days == 1:
+        return "พรุ่งนี้"
+    return f"อีก {days} วัน"
+
+
+def task_line(number: int, title: str) -> str:
+    """A task as a digest names it: "#12 จัดทำคู่มือ"."""
+    return f"• #{number} {title}"
+
+
+def due_detail(due_label: str, days: int) -> str:
+    """The deadline part of a task line."""
+    return f" — ครบกำหนด {due_label} ({days_left(days)}) "
+
+
+def overdue_heading(count: int) -> str:
+    """Heading of the weekly overdue escalation (supervisors are mentioned before it)."""
+    return f" ⚠️ งานเลยกำหนด {count} งาน — ขอผู้บังคับบัญชาช่วยติดตาม"
+
+
+def overdue_detail(due_label: str, days_late: int) -> str:
+    """The lateness part of a task line."""
+    return f" — เลยกำหนด {days_late} วัน (ครบ {due_label}) "
+
+
+def report_also() -> str:
+    """Appended to a deadline/overdue line on the last working day: report this one too."""
+    return " · ส่งรายงานประจำเดือนด้วย"
+
+
+def month_end_heading(month_label: str) -> str:
+    """The month-end round: owners are asked to report."""
+    return (
+        f"📝 วันทำการสุดท้ายของเดือน{month_label}: ขอรายงานความคืบหน้า "
+        "พิมพ์ รายงาน #เลขงาน ข้อความ (ใส่ % ได้ เช่น รายงาน #12 ทำแล้ว 50%)"
+    )
+
+
+def owners_detail() -> str:
+    """Separator before the owners mentioned on a month-end line."""
+    return " — "
+
+
+def no_owner() -> str:
+    """A task nobody owns yet."""
+    return "ยังไม่มีผู้รับผิดชอบ"
+
+
+def summary_heading(month_label: str, reported: int, missing: int) -> str:
+    """The first-working-day summary for supervisors (mentioned before it)."""
+    return f" 📊 สรุปรายงานเดือน{month_label}: ส่งแล้ว {reported} งาน ยังไม่ส่ง {missing} งาน"
+
+
+def summary_reported() -> str:
+    """Heading of the reported tasks in the summary."""
+    return "✅ ส่งรายงานแล้ว"
+
+
+def summary_missing() -> str:
+    """Heading of the tasks without a report in the summary."""
+    return "❌ ยังไม่ส่งรายงาน"
+
+
+def summary_owners(names: list[str]) -> str:
+    """The owners of a task in the summary, by name (not mentioned)."""
+    return " — " + (", ".join(names) if names else no_owner())
+
+
+def missed_heading(count: int) -> str:
+    """Reminders skipped because they were too old to send when the system came back."""
+    return f"⚠️ แจ้งเตือน {count} รายการส่งไม่ทันเวลา ระบบจึงไม่ได้ส่ง (ไม่ส่งย้อนหลังเพื่อไม่ให้รบกวน)"
+
+
+def missed_line(when_label: str, what: str) -> str:
+    """One skipped reminder: when it was due and what it was about."""
+    return f"• {when_label} — {what}"
+
+
+def time_label(date_label: str, clock: str) -> str:
+    """A date and clock time: "17 มิ.ย. 2567 08:30 น."."""
+    return f"{date_label} {clock} น."
+
+
+def digest_truncated(count: int) -> str:
+    """The end of a digest too long for one push."""
+    return f"… และอีก {count} บรรทัด — พิมพ์ สถานะ เพื่อดูทั้งหมด"
+
+
+def digest_summary(parts: list[str]) -> str:
+    """A digest in a few words, for the missed list and the admin view."""
+    return ", ".join(parts)
+
+
+def summary_part_meeting() -> str:
+    """A digest about the monthly meeting."""
+    return "แจ้งประชุม"
+
+
+def summary_part_deadlines(count: int) -> str:
+    """A digest with near deadlines."""
+    return f"ใกล้ครบกำหนด {count} งาน"
+
+
+def summary_part_overdue(count: int) -> str:
+    """A digest with overdue tasks."""
+    return f"เลยกำหนด {count} งาน"
+
+
+def summary_part_month_end() -> str:
+    """A digest asking for the monthly reports."""
+    return "ขอรายงานประจำเดือน"
+
+
+def summary_part_summary() -> str:
+    """A digest summarising last month's reports."""
+    return "สรุปรายงานประจำเดือน"
+
+
+def summary_part_missed(count: int) -> str:
+    """A digest listing missed reminders."""
+    return f"แจ้งรายการที่ส่งไม่ทัน {count} รายการ"
+
+
+def delivery_report_heading(since_label: str, until_label: str) -> str:
+    """The admin view (สถานะการส่ง): heading."""
+    return f"📮 สถานะการส่งแจ้งเตือน {since_label} – {until_label} (30 วัน)"
+
+
+def delivery_report_counts(sent: int, late: int, retried: int, waiting: int) -> str:
+    """Sent (late among them), sent or waiting after a retry, and still waiting."""
+    return f"ส่งแล้ว {sent} (ส่งช้า {late}) · ต้องลองส่งซ้ำ {retried} · รอส่ง {waiting}"
+
+
+def delivery_report_failed(count: int, last_error: str | None) -> str:
+    """Deliveries LINE refused for good."""
+    tail = f" — ล่าสุด: {last_error}" if last_error else ""
+    return f"ส่งไม่สำเร็จ {count}{tail}"
+
+
+def delivery_report_missed(count: int, grace_hours: float) -> str:
+    """Deliveries too old to send."""
+    return f"ข้ามไป (เกิน {grace_hours:g} ชม. หลังเวลาส่ง) {count}"
+
+
+def delivery_report_quota(used: int | None) -> str:
+    """This month's LINE message use."""
+    if used is None:
+        return "โควตาเดือนนี้: ถาม LINE ไม่ได้ในขณะนี้"
+    return f"โควตาเดือนนี้: ใช้ไปแล้ว {used:,} ข้อความ"
+
+
+def delivery_report_quota_exhausted(since_label: str) -> str:
+    """The monthly quota ran out: pushes stopped."""
+    return (
+        f"⛔ โควตาข้อความรายเดือนของ LINE หมดแล้ว (ตั้งแต่ {since_label}) — "
+        "หยุดส่งแจ้งเตือนจนกว่าจะเพิ่มโควตาหรือขึ้นเดือนใหม่"
+    )
+
+
+def delivery_report_paused(until_label: str) -> str:
+    """LINE asked us to slow down: pushes resume after a time."""
+    return f"⏸️ LINE ขอให้ชะลอการส่ง — ส่งต่อหลัง {until_label}"

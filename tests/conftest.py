@@ -8,6 +8,7 @@ import hmac
 import json
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +19,27 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from bot.webhook import create_app
+from bot.webhook import create_app, services_of
 from models.db import make_engine
 from models.migrate import upgrade
 from models.settings import Settings
+from tests.events import ADMIN, NOW
 from tests.fake_line import FakeLine
 
 CHANNEL_SECRET = "test-channel-secret-0123456789ab"
 ACCESS_TOKEN = "test-access-token"
 
 SignedPost = Callable[..., Any]
+
+
+class MutableClock:
+    """A clock the test sets; the app calls it like datetime.now(UTC)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @pytest.fixture(scope="session")
@@ -86,17 +98,24 @@ def settings(engine: Engine, fake_line: FakeLine) -> Settings:
             "LINE_API_BASE_URL": fake_line.base_url,
             "DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "LINE_REQUEST_TIMEOUT": "2",
+            "BOT_ADMIN_IDS": ADMIN,
         }
     )
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    """The real Flask app from the factory."""
-    application = create_app(settings)
+def clock() -> MutableClock:
+    """The app's clock, set to 1 March 2024 09:00 Bangkok; tests move it, nobody sleeps."""
+    return MutableClock(NOW)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: MutableClock) -> Iterator[Flask]:
+    """The real Flask app from the factory, on the test clock."""
+    application = create_app(settings, clock=clock)
     application.config["TESTING"] = True
     yield application
-    application.extensions["tidtam"].engine.dispose()
+    services_of(application).close()
 
 
 @pytest.fixture
@@ -121,6 +140,25 @@ def signed(client: FlaskClient) -> SignedPost:
         return client.post("/callback", data=body, headers=headers)
 
     return post
+
+
+@pytest.fixture
+def conversation(signed: SignedPost, app: Flask, fake_line: FakeLine) -> Callable[..., list[Any]]:
+    """Send events through /callback and return the messages LINE received in answer."""
+
+    def say(*events: dict[str, Any]) -> list[Any]:
+        before = len(fake_line.requests)
+        response = signed({"destination": "U" + "d" * 32, "events": list(events)})
+        assert response.status_code == 200
+        assert services_of(app).inbox.wait_idle(timeout=15)
+        answered = [
+            request
+            for request in fake_line.requests[before:]
+            if request.path in ("/v2/bot/message/reply", "/v2/bot/message/push")
+        ]
+        return [message for request in answered for message in request.body["messages"]]
+
+    return say
 
 
 def repository_root() -> Path:

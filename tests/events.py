@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from typing import Any
+
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+NOW = datetime(2024, 3, 1, 9, 0, tzinfo=BANGKOK)  # the test clock starts here (a Friday)
+BOT_NAME = "@ติดตาม"
 
 _counter = itertools.count(1)
 
@@ -15,33 +21,125 @@ def event_id() -> str:
     return f"01HTEST{next(_counter):019d}"
 
 
+def millis(moment: datetime) -> int:
+    """LINE's event timestamp: milliseconds since the epoch."""
+    return int(moment.timestamp() * 1000)
+
+
+def _source(user_id: str | None, group_id: str | None) -> dict[str, Any]:
+    """A group source, or a 1:1 source when group_id is None."""
+    if group_id:
+        source: dict[str, Any] = {"type": "group", "groupId": group_id}
+        if user_id:
+            source["userId"] = user_id
+        return source
+    return {"type": "user", "userId": user_id}
+
+
+def _envelope(
+    kind: str, source: dict[str, Any], at: datetime | None, **fields: Any
+) -> dict[str, Any]:
+    """The fields every event has."""
+    webhook_event_id = fields.pop("webhook_event_id", None) or event_id()
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": millis(at or NOW),
+        "source": source,
+        "webhookEventId": webhook_event_id,
+        "deliveryContext": {"isRedelivery": fields.pop("redelivery", False)},
+        **fields,
+    }
+
+
 def text_message(
     text: str,
     *,
     user_id: str = "U" + "1" * 32,
     group_id: str | None = "C" + "a" * 32,
+    mentions: Sequence[tuple[str, str]] = (),
+    mention_bot: bool = False,
     webhook_event_id: str | None = None,
     redelivery: bool = False,
-    timestamp: int = 1718600000000,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
-    """A text message event from a user, in a group (or 1:1 when group_id is None)."""
-    source: dict[str, Any] = (
-        {"type": "group", "groupId": group_id, "userId": user_id}
-        if group_id
-        else {"type": "user", "userId": user_id}
-    )
-    return {
-        "type": "message",
-        "mode": "active",
-        "timestamp": timestamp,
-        "source": source,
-        "webhookEventId": webhook_event_id or event_id(),
-        "deliveryContext": {"isRedelivery": redelivery},
-        "replyToken": "rt-" + (webhook_event_id or event_id()),
-        "message": {"id": str(next(_counter)), "type": "text", "quoteToken": "q", "text": text},
+    """A text message event; `mentions` are (user id, "@name" as it appears in `text`)."""
+    mentionees = []
+    for mentioned_id, written in mentions:
+        mentionees.append(
+            {
+                "index": text.index(written),
+                "length": len(written),
+                "type": "user",
+                "userId": mentioned_id,
+            }
+        )
+    if mention_bot:
+        mentionees.append(
+            {
+                "index": text.index(BOT_NAME),
+                "length": len(BOT_NAME),
+                "type": "user",
+                "userId": DESTINATION,
+                "isSelf": True,
+            }
+        )
+    message: dict[str, Any] = {
+        "id": str(next(_counter)),
+        "type": "text",
+        "quoteToken": "q",
+        "text": text,
     }
+    if mentionees:
+        message["mention"] = {"mentionees": mentionees}
+    return _envelope(
+        "message",
+        _source(user_id, group_id),
+        at,
+        webhook_event_id=webhook_event_id,
+        redelivery=redelivery,
+        replyToken="rt-" + event_id(),
+        message=message,
+    )
+
+
+def join(group_id: str = "C" + "a" * 32, at: datetime | None = None) -> dict[str, Any]:
+    """The bot was added to a group."""
+    return _envelope("join", _source(None, group_id), at, replyToken="rt-" + event_id())
+
+
+def leave(group_id: str = "C" + "a" * 32, at: datetime | None = None) -> dict[str, Any]:
+    """The bot was removed from a group."""
+    return _envelope("leave", _source(None, group_id), at)
+
+
+def member_joined(user_ids: Sequence[str], group_id: str = "C" + "a" * 32) -> dict[str, Any]:
+    """People joined a group the bot is in."""
+    members = [{"type": "user", "userId": user_id} for user_id in user_ids]
+    return _envelope(
+        "memberJoined",
+        _source(None, group_id),
+        None,
+        replyToken="rt-" + event_id(),
+        joined={"members": members},
+    )
+
+
+def follow(user_id: str) -> dict[str, Any]:
+    """Someone added the bot as a friend."""
+    return _envelope("follow", _source(user_id, None), None, replyToken="rt-" + event_id())
 
 
 def webhook(*events: dict[str, Any]) -> dict[str, Any]:
     """A webhook body carrying `events`."""
     return {"destination": DESTINATION, "events": list(events)}
+
+
+# The cast of the scripted conversations.
+ADMIN = "U" + "a0" * 16
+SUPERVISOR = "U" + "b0" * 16
+OFFICER_A = "U" + "c0" * 16
+OFFICER_B = "U" + "d0" * 16
+OUTSIDER = "U" + "e0" * 16
+GROUP = "C" + "1" * 32
+OTHER_GROUP = "C" + "2" * 32

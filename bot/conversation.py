@@ -1,0 +1,449 @@
+"""Turn one stored webhook event into database changes and an answer, then deliver the answer."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from bot import handlers, store
+from bot.context import Context, Refusal, role_of
+from bot.line_api import LineClient
+from bot.messages import Mention, Message, text, text_with_mentions
+from bot.router import BadArguments, Router, normalise_reply
+from models.db import session_scope
+from models.settings import Settings
+from models.tables import ChatGroup, Delivery, DeliveryStatus, EventStatus, InboundEvent, Person
+from scheduler import texts
+from scheduler.messenger import PushRejected, PushUnreachable
+from scheduler.thaidate import ThaiDateError
+
+log = logging.getLogger(__name__)
+
+MAX_COMMAND_LENGTH = 2000  # a command longer than this is a paste, not a command
+MAX_MENTIONS = 20
+# LINE reply tokens expire about a minute after the event; past this we push instead.
+REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
+# A stored answer waits this long for the reply token before the sender may push it instead.
+REPLY_HANDOVER = timedelta(seconds=90)
+REPLY_KIND = "reply"
+RETRY_KEY_NAMESPACE = uuid.UUID("6f1c7d5e-3b0a-4f4e-9c61-7a1d2b9e0c11")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Where an event came from."""
+
+    kind: str  # "group", "user" or "room"
+    chat_id: str  # where to push: group, user or room id
+    user_id: str | None
+
+    @property
+    def is_group(self) -> bool:
+        """True in a LINE group."""
+        return self.kind == "group"
+
+
+def chat_of(raw_event: Mapping[str, Any]) -> Chat:
+    """The chat and sender of a raw event."""
+    source = raw_event.get("source") or {}
+    kind = str(source.get("type", ""))
+    user_id = source.get("userId")
+    chat_id = source.get("groupId") or source.get("roomId") or user_id or ""
+    return Chat(kind, str(chat_id), str(user_id) if user_id else None)
+
+
+def retry_key_for(occurrence_key: str) -> str:
+    """The X-Line-Retry-Key for an outbox row: stable, so every retry carries the same key."""
+    return str(uuid.uuid5(RETRY_KEY_NAMESPACE, occurrence_key))
+
+
+class Conversation:
+    """Processes stored events: answer commands, register groups, greet, and deliver replies."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        line: LineClient,
+        router: Router = handlers.router,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings, self.engine, self.line, self.router, self.clock = (
+            settings,
+            engine,
+            line,
+            router,
+            clock,
+        )
+
+    def process(self, event_row_id: int) -> None:
+        """Process one stored event exactly once, then deliver its answer (if any)."""
+        with Session(self.engine) as session:
+            row = session.get(InboundEvent, event_row_id)
+            if row is None or row.status != EventStatus.RECEIVED.value:
+                return
+            raw = dict(row.raw)
+        names = self._fetch_names(raw)
+        now = self.clock()
+        try:
+            answer = self._apply(event_row_id, raw, names, now)
+        except Exception as error:  # a bug must not cost the user an answer or LINE a 5xx
+            log.exception("event %s failed", event_row_id)
+            answer = self._fail(event_row_id, raw, error, now)
+        if answer is not None:
+            self._deliver(event_row_id, raw, answer, now)
+
+    def _apply(
+        self, event_row_id: int, raw: dict[str, Any], names: dict[str, str], now: datetime
+    ) -> Delivery | None:
+        """In one transaction: claim the event, apply it, and store the answer in the outbox."""
+        with session_scope(self.engine) as session:
+            if not _claim(session, event_row_id, EventStatus.DONE, now):
+                return None  # another worker or process got it first
+            messages = self._answer(session, raw, names, now)
+            return _store_answer(session, raw, messages, now)
+
+    def _fail(
+        self, event_row_id: int, raw: dict[str, Any], error: Exception, now: datetime
+    ) -> Delivery | None:
+        """Record the failure and store an apology (only if the event was really addressed)."""
+        with session_scope(self.engine) as session:
+            if not _claim(
+                session, event_row_id, EventStatus.FAILED, now, f"{type(error).__name__}: {error}"
+            ):
+                return None
+            addressed = raw.get("type") == "message" and self._addressed(raw)
+            return _store_answer(
+                session, raw, [text(texts.GENERIC_ERROR)] if addressed else [], now
+            )
+
+    def _addressed(self, raw: Mapping[str, Any]) -> bool:
+        """Whether a text message was meant for the bot (command word, mention, or 1:1)."""
+        message = raw.get("message") or {}
+        command_text, _, bot_mentioned = _parse_text(message)
+        return (
+            bot_mentioned or not chat_of(raw).is_group or self.router.find(command_text) is not None
+        )
+
+    def _answer(
+        self, session: Session, raw: dict[str, Any], names: dict[str, str], now: datetime
+    ) -> list[Message]:
+        """The database changes and answer for one event."""
+        chat = chat_of(raw)
+        event_type = raw.get("type")
+        group = store.get_or_create_group(session, chat.chat_id, now) if chat.is_group else None
+        if group is not None and names.get(chat.chat_id) and not group.name:
+            group.name = names[chat.chat_id][:200]
+        sender = self._person(session, chat.user_id, names, now) if chat.user_id else None
+        if group is not None and sender is not None:
+            store.note_member(session, group, sender, now)
+        if event_type == "message":
+            if sender is None or (raw.get("message") or {}).get("type") != "text":
+                return []
+            return self._answer_text(session, raw, chat, group, sender, names, now)
+        if event_type == "join" and group is not None:
+            group.active, group.left_at = True, None
+            store.audit(
+                session,
+                actor=None,
+                action="group.join",
+                entity="group",
+                entity_id=group.line_group_id,
+                at=now,
+            )
+            return [text(texts.greet_group(_help_body()), handlers.QUICK_HELP)]
+        if event_type == "leave" and group is not None:
+            group.active, group.left_at = False, now
+            store.audit(
+                session,
+                actor=None,
+                action="group.leave",
+                entity="group",
+                entity_id=group.line_group_id,
+                at=now,
+            )
+            return []
+        if event_type == "memberJoined" and group is not None:
+            return self._welcome(session, raw, group, names, now)
+        if event_type == "memberLeft" and group is not None:
+            for member in (raw.get("left") or {}).get("members") or []:
+                person = store.person_by_line_id(session, str(member.get("userId", "")))
+                if person is not None:
+                    store.note_member_left(session, group, person)
+            return []
+        if event_type in ("follow", "unfollow") and sender is not None and chat.kind == "user":
+            sender.following = event_type == "follow"
+            if sender.following:
+                return [text(texts.greet_follow(_help_body()), handlers.QUICK_HELP)]
+        return []
+
+    def _answer_text(
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        chat: Chat,
+        group: ChatGroup | None,
+        sender: Person,
+        names: dict[str, str],
+        now: datetime,
+    ) -> list[Message]:
+        """Route a text message to its command, or ignore chatter in a busy group."""
+        message = raw.get("message") or {}
+        command_text, mentioned_ids, bot_mentioned = _parse_text(message)
+        addressed = bot_mentioned or not chat.is_group
+        if len(str(message.get("text", ""))) > MAX_COMMAND_LENGTH:
+            found_long = self.router.find(command_text[:50])
+            return (
+                [text(texts.text_too_long(MAX_COMMAND_LENGTH))] if addressed or found_long else []
+            )
+        found = self.router.find(command_text)
+        if found is None:
+            if not addressed:
+                return []  # group chatter: stay quiet
+            if not command_text:
+                return [handlers.help_message()]
+            closest = self.router.closest(command_text)
+            return [
+                text(
+                    texts.unknown_command(closest.example if closest else None), handlers.QUICK_HELP
+                )
+            ]
+        if chat.kind == "room":
+            return [text(texts.ROOM_NOT_SUPPORTED)]
+        if len(mentioned_ids) > MAX_MENTIONS:
+            return [text(texts.too_many_mentions(MAX_MENTIONS))]
+        if isinstance(found, BadArguments):
+            return [text(texts.bad_arguments(found.command.usage, found.command.example))]
+        command = found.command
+        if command.group_only and group is None:
+            return [text(texts.group_only(command.name))]
+        mentions = [self._person(session, user_id, names, now) for user_id in mentioned_ids]
+        if group is not None:  # someone tagged in a group is a member of it
+            for person in mentions:
+                store.note_member(session, group, person, now)
+        ctx = Context(session, self.settings, now, sender, group, mentions)
+        if command.roles is not None and role_of(sender, self.settings) not in command.roles:
+            return [
+                text(texts.needs_role([texts.ROLE_LABELS[r.value] for r in sorted(command.roles)]))
+            ]
+        try:
+            with session.begin_nested():  # a refused command leaves no half-written rows
+                reply = command.handler(ctx, **found.arguments)
+        except Refusal as refusal:
+            reply = refusal.answer
+        except ThaiDateError as error:
+            reply = str(error)
+        return normalise_reply(reply)
+
+    def _welcome(
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        group: ChatGroup,
+        names: dict[str, str],
+        now: datetime,
+    ) -> list[Message]:
+        """Register new members and greet them by @mention."""
+        members = [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
+        members = [member for member in members if member and member != "None"]
+        for user_id in members:
+            store.note_member(session, group, self._person(session, user_id, names, now), now)
+        mentions = [Mention(f"m{i}", user_id) for i, user_id in enumerate(members[:MAX_MENTIONS])]
+        if not mentions:
+            return []
+        return [text_with_mentions(texts.welcome_members([m.key for m in mentions]), mentions)]
+
+    def _person(
+        self, session: Session, user_id: str, names: dict[str, str], now: datetime
+    ) -> Person:
+        """The person for a LINE user id, with the display name LINE gave us (fetched once)."""
+        person = store.get_or_create_person(session, user_id)
+        fetched = names.get(user_id)
+        if fetched:
+            person.display_name = fetched[:200]
+            person.profile_fetched_at = now
+        return person
+
+    def _fetch_names(self, raw: Mapping[str, Any]) -> dict[str, str]:
+        """Display names LINE knows for people (and the group) we have not named yet."""
+        chat = chat_of(raw)
+        wanted = [chat.user_id] if chat.user_id else []
+        message = raw.get("message") or {}
+        for mentionee in (message.get("mention") or {}).get("mentionees") or []:
+            if (
+                mentionee.get("type") == "user"
+                and mentionee.get("userId")
+                and not mentionee.get("isSelf")
+            ):
+                wanted.append(str(mentionee["userId"]))
+        wanted += [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
+        with Session(self.engine) as session:
+            unknown = [
+                user_id
+                for user_id in dict.fromkeys(wanted)
+                if (person := store.person_by_line_id(session, user_id)) is None
+                or person.profile_fetched_at is None
+            ]
+            group = store.group_by_line_id(session, chat.chat_id) if chat.is_group else None
+            need_group_name = chat.is_group and (group is None or not group.name)
+        names: dict[str, str] = {}
+        for user_id in unknown:
+            try:
+                profile = (
+                    self.line.group_member_profile(chat.chat_id, user_id)
+                    if chat.is_group
+                    else self.line.profile(user_id)
+                )
+            except (PushRejected, PushUnreachable) as error:
+                log.info("no LINE profile for %s: %s", user_id, error)
+                continue
+            names[user_id] = profile.display_name
+        if need_group_name:
+            try:
+                names[chat.chat_id] = self.line.group_summary(chat.chat_id).name
+            except (PushRejected, PushUnreachable) as error:
+                log.info("no LINE group summary for %s: %s", chat.chat_id, error)
+        return names
+
+    def _deliver(
+        self, event_row_id: int, raw: Mapping[str, Any], answer: Delivery, now: datetime
+    ) -> None:
+        """Answer with the reply token while it is fresh, else push; the outbox covers failures."""
+        messages = answer.payload["messages"]
+        event_time = datetime.fromtimestamp(int(raw.get("timestamp", 0)) / 1000, UTC)
+        token = raw.get("replyToken")
+        try:
+            if token and now - event_time <= REPLY_TOKEN_LIFETIME:
+                try:
+                    self.line.reply(str(token), messages)
+                except PushRejected as error:
+                    if error.status != 400:  # 400: the token expired or was used; push instead
+                        raise
+                    self.line.push(answer.target, messages, retry_key=answer.retry_key)
+            else:
+                self.line.push(answer.target, messages, retry_key=answer.retry_key)
+        except PushRejected as error:
+            if not error.is_already_accepted:
+                self._note_delivery_error(event_row_id, answer, str(error), now)
+                return
+        except PushUnreachable as error:
+            self._note_delivery_error(event_row_id, answer, str(error), now)
+            return
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == answer.id,
+                    col(Delivery.status) == DeliveryStatus.PENDING.value,
+                )
+                .values(
+                    status=DeliveryStatus.SENT.value,
+                    sent_at=self.clock(),
+                    attempts=Delivery.attempts + 1,
+                )
+            )
+
+    def _note_delivery_error(
+        self, event_row_id: int, answer: Delivery, error: str, now: datetime
+    ) -> None:
+        """Leave the answer in the outbox for the sender to push, due now."""
+        log.warning("answer to event %s not delivered yet: %s", event_row_id, error)
+        with session_scope(self.engine) as session:
+            session.execute(
+                update(Delivery)
+                .where(
+                    col(Delivery.id) == answer.id,
+                    col(Delivery.status) == DeliveryStatus.PENDING.value,
+                )
+                .values(due_at=now, last_error=error[:1000], attempts=Delivery.attempts + 1)
+            )
+            session.execute(
+                update(InboundEvent)
+                .where(col(InboundEvent.id) == event_row_id)
+                .values(error=error[:1000])
+            )
+
+
+def _claim(
+    session: Session,
+    event_row_id: int,
+    status: EventStatus,
+    now: datetime,
+    error: str | None = None,
+) -> bool:
+    """Move a received event to `status`; False when someone else already did (processed once)."""
+    result = session.execute(
+        update(InboundEvent)
+        .where(
+            col(InboundEvent.id) == event_row_id,
+            col(InboundEvent.status) == EventStatus.RECEIVED.value,
+        )
+        .values(
+            status=status.value, processed_at=now, attempts=InboundEvent.attempts + 1, error=error
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _store_answer(
+    session: Session, raw: Mapping[str, Any], messages: list[Message], now: datetime
+) -> Delivery | None:
+    """Put the answer in the outbox in the same transaction as the change it reports."""
+    if not messages:
+        return None
+    occurrence_key = f"{REPLY_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
+    delivery = Delivery(
+        kind=REPLY_KIND,
+        target=chat_of(raw).chat_id,
+        occurrence_key=occurrence_key[:300],
+        payload={"messages": messages[:5]},
+        due_at=now + REPLY_HANDOVER,
+        retry_key=retry_key_for(occurrence_key),
+        created_at=now,
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def _parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
+    """The command text without @mentions, the tagged user ids, and whether the bot was tagged."""
+    body = str(message.get("text", ""))
+    mentionees = (message.get("mention") or {}).get("mentionees") or []
+    spans: list[tuple[int, int]] = []
+    user_ids: list[str] = []
+    bot_mentioned = False
+    for mentionee in mentionees:
+        try:
+            start, length = int(mentionee.get("index", -1)), int(mentionee.get("length", 0))
+        except (TypeError, ValueError):
+            continue
+        if 0 <= start < len(body) and length > 0:
+            spans.append((start, start + length))
+        if mentionee.get("isSelf"):
+            bot_mentioned = True
+        elif mentionee.get("type") == "user" and mentionee.get("userId"):
+            user_id = str(mentionee["userId"])
+            if user_id not in user_ids:
+                user_ids.append(user_id)
+    for start, end in sorted(spans, reverse=True):
+        body = body[:start] + " " + body[end:]
+    command_text = _SPACES.sub(" ", body.translate(_THAI_DIGITS)).strip()
+    return command_text, user_ids, bot_mentioned
+
+
+def _help_body() -> str:
+    """The help list as plain text (for greetings)."""
+    help_message = handlers.help_message()
+    return str(help_message["text"])

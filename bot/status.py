@@ -1,0 +1,90 @@
+"""The numbers behind `สถานะ`: per topic, what is done, open and late, and who has not reported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+
+from sqlmodel import Session, col, select
+
+from bot import store
+from bot.context import display_name
+from models.tables import Task, TaskStatus, Topic
+
+
+@dataclass(frozen=True)
+class LateTask:
+    """An open task past its due date."""
+
+    number: int
+    title: str
+    owners: list[str]
+    days_late: int
+
+
+@dataclass
+class TopicStatus:
+    """One topic's (ประเด็น's) tasks in numbers."""
+
+    title: str
+    done: int = 0
+    open: int = 0
+    late: list[LateTask] = field(default_factory=list)
+    unreported: list[str] = field(default_factory=list)
+
+
+def summarize(
+    session: Session, tasks: Sequence[Task], today: date, month: str, no_topic_title: str
+) -> list[TopicStatus]:
+    """Group tasks by topic and count them; owners of open started tasks must report monthly."""
+    task_ids = [task.id for task in tasks if task.id is not None]
+    owners = store.owner_ids(session, task_ids)
+    everyone = store.people(session, chain.from_iterable(owners.values()))
+    names = {person_id: display_name(person) for person_id, person in everyone.items()}
+    reported = store.reporters_by_task(session, task_ids, month)
+    topic_ids = {task.topic_id for task in tasks if task.topic_id is not None}
+    topics: dict[int | None, Topic] = {}
+    if topic_ids:
+        topics = {t.id: t for t in session.exec(select(Topic).where(col(Topic.id).in_(topic_ids)))}
+    by_topic: dict[int | None, TopicStatus] = {}
+    for task in sorted(tasks, key=lambda t: t.id or 0):
+        assert task.id is not None
+        topic = topics.get(task.topic_id) if task.topic_id else None
+        key = topic.id if topic else None
+        title = f"{topic.number}. {topic.title}" if topic else no_topic_title
+        summary = by_topic.setdefault(key, TopicStatus(title))
+        if task.status == TaskStatus.DONE.value:
+            summary.done += 1
+            continue
+        if task.status != TaskStatus.OPEN.value:
+            continue
+        summary.open += 1
+        task_owners = owners.get(task.id, [])
+        if task.due_date is not None and task.due_date < today:
+            summary.late.append(
+                LateTask(
+                    task.id,
+                    task.title,
+                    [names.get(o, "?") for o in task_owners],
+                    (today - task.due_date).days,
+                )
+            )
+        started = task.start_date is None or task.start_date <= today
+        for owner in task_owners:
+            name = names.get(owner, "?")
+            if (
+                started
+                and owner not in reported.get(task.id, set())
+                and name not in summary.unreported
+            ):
+                summary.unreported.append(name)
+    ordered = sorted(by_topic.items(), key=lambda item: (item[0] is None, _number(topics, item[0])))
+    return [summary for _, summary in ordered]
+
+
+def _number(topics: dict[int | None, Topic], topic_id: int | None) -> int:
+    """A topic's plan number, for ordering."""
+    topic = topics.get(topic_id)
+    return topic.number if topic else 0

@@ -1,0 +1,220 @@
+"""Database reads and writes the conversation needs: people, groups, tasks, reports, audit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models.tables import (
+    AuditEntry,
+    ChatGroup,
+    GroupMember,
+    HolidayOverride,
+    OverrideKind,
+    Person,
+    ProgressReport,
+    Task,
+    TaskOwner,
+)
+from scheduler.calendar import WorkCalendar
+
+
+def person_by_line_id(session: Session, line_user_id: str) -> Person | None:
+    """The person with this LINE user ID, if seen before."""
+    return session.exec(select(Person).where(Person.line_user_id == line_user_id)).first()
+
+
+def get_or_create_person(session: Session, line_user_id: str, name_hint: str = "") -> Person:
+    """The person with this LINE user ID, created on first sight."""
+    person = person_by_line_id(session, line_user_id)
+    if person is None:
+        person = Person(line_user_id=line_user_id, display_name=name_hint[:200])
+        session.add(person)
+        session.flush()
+    elif name_hint and not person.display_name:
+        person.display_name = name_hint[:200]
+    return person
+
+
+def group_by_line_id(session: Session, line_group_id: str) -> ChatGroup | None:
+    """The group with this LINE group ID, if registered."""
+    return session.exec(select(ChatGroup).where(ChatGroup.line_group_id == line_group_id)).first()
+
+
+def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> ChatGroup:
+    """The group with this LINE group ID, registered on first sight (active)."""
+    group = group_by_line_id(session, line_group_id)
+    if group is None:
+        group = ChatGroup(line_group_id=line_group_id, joined_at=now)
+        session.add(group)
+        session.flush()
+    return group
+
+
+def note_member(session: Session, group: ChatGroup, person: Person, now: datetime) -> None:
+    """Remember that `person` is in `group` (a 1:1 chat then shows this group's tasks)."""
+    assert group.id is not None and person.id is not None
+    member = session.get(GroupMember, (group.id, person.id))
+    if member is None:
+        session.add(GroupMember(group_id=group.id, person_id=person.id, seen_at=now))
+        session.flush()
+    elif not member.active:
+        member.active = True
+        member.seen_at = now
+
+
+def note_member_left(session: Session, group: ChatGroup, person: Person) -> None:
+    """Mark a membership inactive (the person's tasks and reports stay)."""
+    assert group.id is not None and person.id is not None
+    member = session.get(GroupMember, (group.id, person.id))
+    if member is not None:
+        member.active = False
+
+
+def groups_of(session: Session, person: Person) -> list[ChatGroup]:
+    """Active groups the person is an active member of."""
+    statement = (
+        select(ChatGroup)
+        .join(GroupMember, col(GroupMember.group_id) == col(ChatGroup.id))
+        .where(GroupMember.person_id == person.id, GroupMember.active, ChatGroup.active)
+        .order_by(col(ChatGroup.id))
+    )
+    return list(session.exec(statement))
+
+
+def active_groups(session: Session) -> list[ChatGroup]:
+    """Every active group."""
+    return list(session.exec(select(ChatGroup).where(ChatGroup.active).order_by(col(ChatGroup.id))))
+
+
+def tasks_in_groups(session: Session, group_ids: Sequence[int]) -> list[Task]:
+    """Every task of these groups, in number order."""
+    if not group_ids:
+        return []
+    statement = select(Task).where(col(Task.group_id).in_(group_ids)).order_by(col(Task.id))
+    return list(session.exec(statement))
+
+
+def owner_ids(session: Session, task_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Owner person ids per task id."""
+    ids = list(task_ids)
+    owners: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        rows = session.exec(
+            select(TaskOwner.task_id, TaskOwner.person_id)
+            .where(col(TaskOwner.task_id).in_(ids))
+            .order_by(col(TaskOwner.person_id))
+        )
+        for task_id, person_id in rows:
+            owners[task_id].append(person_id)
+    return owners
+
+
+def people(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
+    """People by id."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids))) if p.id}
+
+
+def owners_of(session: Session, task: Task) -> list[Person]:
+    """The task's owners."""
+    assert task.id is not None
+    ids = owner_ids(session, [task.id]).get(task.id, [])
+    found = people(session, ids)
+    return [found[i] for i in ids if i in found]
+
+
+def set_owners(session: Session, task: Task, persons: Iterable[Person]) -> None:
+    """Add owners to a task (existing owners are kept)."""
+    assert task.id is not None
+    current = set(owner_ids(session, [task.id]).get(task.id, []))
+    for person in persons:
+        assert person.id is not None
+        if person.id not in current:
+            session.add(TaskOwner(task_id=task.id, person_id=person.id))
+            current.add(person.id)
+    session.flush()
+
+
+def remove_owners(session: Session, task: Task, persons: Iterable[Person]) -> None:
+    """Remove owners from a task."""
+    for person in persons:
+        owner = session.get(TaskOwner, (task.id, person.id))
+        if owner is not None:
+            session.delete(owner)
+    session.flush()
+
+
+def reporters_by_task(session: Session, task_ids: Iterable[int], month: str) -> dict[int, set[int]]:
+    """Who reported on each task in `month` ("YYYY-MM")."""
+    ids = list(task_ids)
+    reported: dict[int, set[int]] = defaultdict(set)
+    if ids:
+        rows = session.exec(
+            select(ProgressReport.task_id, ProgressReport.reporter_id).where(
+                col(ProgressReport.task_id).in_(ids), ProgressReport.month == month
+            )
+        )
+        for task_id, reporter_id in rows:
+            reported[task_id].add(reporter_id)
+    return reported
+
+
+def calendar_for(session: Session, group: ChatGroup | None) -> WorkCalendar:
+    """The working-day calendar a group follows: its province plus the database overrides."""
+    province = group.province if group else None
+    scopes = ["all"]
+    if province:
+        scopes.append(f"province:{province}")
+    if group:
+        scopes.append(f"group:{group.line_group_id}")
+    overrides = session.exec(select(HolidayOverride).where(col(HolidayOverride.scope).in_(scopes)))
+    rows: list[tuple[date, str, bool]] = [
+        (row.day, row.name, row.kind == OverrideKind.HOLIDAY.value) for row in overrides
+    ]
+    return WorkCalendar.with_overrides(province, rows)
+
+
+def audit(
+    session: Session,
+    *,
+    actor: Person | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    at: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry to the audit trail (same transaction as the change itself)."""
+    session.add(
+        AuditEntry(
+            actor_id=actor.id if actor else None,
+            actor_line_id=actor.line_user_id if actor else "",
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+            at=at,
+        )
+    )
+
+
+def task_snapshot(task: Task) -> dict[str, Any]:
+    """The audited fields of a task, JSON-ready."""
+    return {
+        "title": task.title,
+        "status": task.status,
+        "start_date": task.start_date.isoformat() if task.start_date else None,
+        "due_date": task.due_date.isoformat() if task.due_date else None,
+        "progress": task.progress,
+        "group_id": task.group_id,
+    }
+

@@ -1,0 +1,368 @@
+"""Scripted LINE group conversations through the real app, SDK, database and fake LINE."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from models.tables import (
+    AuditEntry,
+    ChatGroup,
+    Delivery,
+    InboundEvent,
+    Person,
+    ProgressReport,
+    Task,
+)
+from tests.conftest import MutableClock, sign
+from tests.events import (
+    ADMIN,
+    BOT_NAME,
+    GROUP,
+    OFFICER_A,
+    OFFICER_B,
+    OTHER_GROUP,
+    OUTSIDER,
+    SUPERVISOR,
+    follow,
+    join,
+    leave,
+    member_joined,
+    text_message,
+    webhook,
+)
+from tests.fake_line import FakeLine
+
+Say = Callable[..., list[Any]]
+
+
+def said(messages: list[Any]) -> str:
+    """Everything the bot answered, as one text (Flex cards by their altText and contents)."""
+    parts = []
+    for message in messages:
+        if message["type"] in ("text", "textV2"):
+            parts.append(message["text"])
+        elif message["type"] == "flex":
+            parts.append(
+                message["altText"] + "\n" + json.dumps(message["contents"], ensure_ascii=False)
+            )
+    return "\n".join(parts)
+
+
+def in_group(
+    text: str, user: str, *mentioned: tuple[str, str], group: str = GROUP
+) -> dict[str, Any]:
+    """A message in a group, with @mentions written in `text`."""
+    return text_message(text, user_id=user, group_id=group, mentions=mentioned)
+
+
+def set_up_group(say: Say) -> None:
+    """Join, name a supervisor: the start of every story."""
+    say(join(GROUP))
+    say(in_group("ตั้งหัวหน้า @สมศักดิ์", ADMIN, (SUPERVISOR, "@สมศักดิ์")))
+
+
+def add_task(say: Say, title: str = "จัดทำคู่มือการปฏิบัติงาน", when: str = "31 มี.ค. 2567") -> int:
+    """The supervisor adds a task for officers A and B; returns its number."""
+    answer = say(
+        in_group(
+            f"เพิ่มงาน {title} @สมชาย @สมศรี กำหนด {when}",
+            SUPERVISOR,
+            (OFFICER_A, "@สมชาย"),
+            (OFFICER_B, "@สมศรี"),
+        )
+    )
+    text = said(answer)
+    assert "✅ เพิ่มงาน #" in text, text
+    return int(text.split("#", 1)[1].split()[0])
+
+
+def test_the_whole_story_of_one_task(
+    conversation: Say, engine: Engine, fake_line: FakeLine
+) -> None:
+    say = conversation
+    greeting = said(say(join(GROUP)))
+    assert "ติดตาม" in greeting and "เพิ่มงาน" in greeting and "ช่วยเหลือ" in greeting
+
+    promoted = say(in_group("ตั้งหัวหน้า @สมศักดิ์", ADMIN, (SUPERVISOR, "@สมศักดิ์")))
+    assert promoted[0]["type"] == "textV2"
+    assert promoted[0]["substitution"]["p0"]["mentionee"]["userId"] == SUPERVISOR
+
+    added = say(
+        in_group(
+            "เพิ่มงาน จัดทำคู่มือการปฏิบัติงาน @สมชาย @สมศรี กำหนด 31 มี.ค. 2567",
+            SUPERVISOR,
+            (OFFICER_A, "@สมชาย"),
+            (OFFICER_B, "@สมศรี"),
+        )
+    )
+    [confirmation] = added
+    assert confirmation["type"] == "textV2"
+    number = int(confirmation["text"].split("#", 1)[1].split()[0])
+    assert "กำหนด 31 มี.ค. 2567" in confirmation["text"]
+    assert {m["mentionee"]["userId"] for m in confirmation["substitution"].values()} == {
+        OFFICER_A,
+        OFFICER_B,
+    }
+    assert "จัดทำคู่มือการปฏิบัติงาน" in confirmation["text"]
+
+    mine = said(say(in_group("งานของฉัน", OFFICER_A)))
+    assert f"#{number} จัดทำคู่มือการปฏิบัติงาน" in mine
+    assert "อีก 30 วัน" in mine  # 1 → 31 March 2024
+
+    refused = said(say(in_group(f"เสร็จ #{number}", OUTSIDER)))
+    assert "แก้ไขได้เฉพาะผู้รับผิดชอบ" in refused
+
+    reported = said(say(in_group(f"รายงาน #{number} ส่งร่างให้หัวหน้าแล้ว 60%", OFFICER_B)))
+    assert "บันทึกรายงานเดือนมี.ค. 2567" in reported and "60%" in reported
+
+    done = said(say(in_group(f"เสร็จ {number}", OFFICER_A)))
+    assert f"งาน #{number}" in done and "เสร็จแล้ว" in done
+
+    status = say(in_group("สถานะ", SUPERVISOR))
+    assert status[0]["type"] == "flex"
+    assert "เสร็จ 1 · ค้าง 0 · เลยกำหนด 0" in status[0]["altText"]
+
+    with Session(engine) as session:
+        task = session.get(Task, number)
+        assert task is not None and task.status == "done" and task.progress == 100
+        [report] = session.exec(select(ProgressReport)).all()
+        assert (report.month, report.percent, report.text) == ("2024-03", 60, "ส่งร่างให้หัวหน้าแล้ว")
+        actions = session.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
+        assert actions == ["group.join", "person.role", "task.create", "task.report", "task.done"]
+        supervisor = session.exec(select(Person).where(Person.line_user_id == SUPERVISOR)).one()
+        assert supervisor.role == "supervisor"
+    # Every answer went out by reply (the tokens were fresh), none by push.
+    assert len(fake_line.replies) == 8 and fake_line.pushes == []
+
+
+def test_same_event_twice_makes_one_task_and_one_answer(
+    client: FlaskClient, conversation: Say, engine: Engine, fake_line: FakeLine, app: Any
+) -> None:
+    set_up_group(conversation)
+    event = in_group(
+        "เพิ่มงาน ทำป้ายประกาศ @สมชาย กำหนด 15 มี.ค. 2567", SUPERVISOR, (OFFICER_A, "@สมชาย")
+    )
+    replies_before = len(fake_line.replies)
+    conversation(event)
+    conversation({**event, "deliveryContext": {"isRedelivery": True}})
+    conversation(event)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 1
+    assert len(fake_line.replies) == replies_before + 1
+
+
+def test_another_group_can_neither_see_nor_change_a_task(conversation: Say, engine: Engine) -> None:
+    say = conversation
+    set_up_group(say)
+    number = add_task(say)
+    say(join(OTHER_GROUP))
+    for command in (
+        f"เสร็จ #{number}",
+        f"รายงาน #{number} แอบรายงาน",
+        f"เลื่อน #{number} 30 เม.ย. 2567",
+    ):
+        answer = said(say(in_group(command, OFFICER_A, group=OTHER_GROUP)))
+        assert f"ไม่พบงาน #{number} ในกลุ่มนี้" in answer, command
+    other_status = said(say(in_group("สถานะ", OFFICER_A, group=OTHER_GROUP)))
+    assert "จัดทำคู่มือการปฏิบัติงาน" not in other_status
+    mine_elsewhere = said(say(in_group("งานของฉัน", OFFICER_A, group=OTHER_GROUP)))
+    assert "จัดทำคู่มือการปฏิบัติงาน" not in mine_elsewhere
+    with Session(engine) as session:
+        task = session.get(Task, number)
+        assert task is not None and task.status == "open"
+        assert session.exec(select(func.count()).select_from(ProgressReport)).one() == 0
+
+
+def test_chatter_is_ignored_and_a_mention_without_command_gets_help(conversation: Say) -> None:
+    say = conversation
+    set_up_group(say)
+    assert say(in_group("วันนี้ฝนตกหนักมาก ทุกคนเดินทางปลอดภัยนะ", OFFICER_A)) == []
+    helped = said(
+        say(text_message(f"{BOT_NAME} ", user_id=OFFICER_A, group_id=GROUP, mention_bot=True))
+    )
+    assert "คำสั่งของ" in helped
+    hinted = said(
+        say(
+            text_message(f"{BOT_NAME} เสร็ด #3", user_id=OFFICER_A, group_id=GROUP, mention_bot=True)
+        )
+    )
+    assert "ไม่รู้จักคำสั่งนี้" in hinted and "เสร็จ #12" in hinted
+
+
+def test_officers_cannot_add_tasks_or_name_supervisors(conversation: Say, engine: Engine) -> None:
+    say = conversation
+    set_up_group(say)
+    refused = said(
+        say(in_group("เพิ่มงาน ทำเอง @สมชาย กำหนด 1 เม.ย. 2567", OFFICER_A, (OFFICER_A, "@สมชาย")))
+    )
+    assert "ใช้ได้เฉพาะ" in refused
+    refused = said(say(in_group("ตั้งหัวหน้า @สมชาย", SUPERVISOR, (OFFICER_A, "@สมชาย"))))
+    assert "ผู้ดูแลระบบ" in refused
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 0
+        officer = session.exec(select(Person).where(Person.line_user_id == OFFICER_A)).one()
+        assert officer.role == "officer"
+
+
+def test_bad_input_gets_a_thai_answer_that_says_what_to_type(
+    conversation: Say, engine: Engine
+) -> None:
+    say = conversation
+    set_up_group(say)
+    cases = {
+        "เพิ่มงาน @สมชาย กำหนด 31 มี.ค. 2567": "ใส่ชื่องาน",
+        "เพิ่มงาน ทำรายงาน กำหนด 31 มี.ค. 2567": "แท็กผู้รับผิดชอบ",
+        "เพิ่มงาน ทำรายงาน @สมชาย": "กำหนด 31 มี.ค. 2567",
+        "เพิ่มงาน ทำรายงาน @สมชาย กำหนด 31 ก.พ. 2567": "กุมภาพันธ์",
+        "เพิ่มงาน ทำรายงาน @สมชาย กำหนด 31 มกร 2567": "ไม่รู้จักเดือน",
+        "เสร็จ": "พิมพ์แบบนี้: เสร็จ #เลขงาน",
+        "เสร็จ #99999": "ไม่พบงาน #99999",
+    }
+    for command, expected in cases.items():
+        mentioned = [(OFFICER_A, "@สมชาย")] if "@สมชาย" in command else []
+        answer = said(say(in_group(command, SUPERVISOR, *mentioned)))
+        assert expected in answer, (command, answer)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 0
+        statuses = set(session.exec(select(InboundEvent.status)).all())
+        assert statuses == {"done"}
+
+
+def test_owner_changes_due_date_adds_and_removes_owners_cancels_and_reopens(
+    conversation: Say, engine: Engine
+) -> None:
+    say = conversation
+    set_up_group(say)
+    number = add_task(say)
+    moved = said(say(in_group(f"เลื่อน #{number} 30 เม.ย. 2567", OFFICER_A)))
+    assert "31 มี.ค. 2567" in moved and "30 เม.ย. 2567" in moved
+    added = say(in_group(f"เพิ่มคน #{number} @ใหม่", SUPERVISOR, (OUTSIDER, "@ใหม่")))
+    assert added[0]["substitution"]["o0"]["mentionee"]["userId"] == OUTSIDER
+    removed = said(say(in_group(f"ลบคน #{number} @สมศรี", OFFICER_A, (OFFICER_B, "@สมศรี"))))
+    assert "ออกจากผู้รับผิดชอบ" in removed
+    assert "ยกเลิกงาน" in said(say(in_group(f"ยกเลิก #{number}", OUTSIDER)))
+    assert "อีกครั้ง" in said(say(in_group(f"เปิดใหม่ #{number}", SUPERVISOR)))
+    with Session(engine) as session:
+        task = session.get(Task, number)
+        assert task is not None
+        assert task.due_date is not None and task.due_date.isoformat() == "2024-04-30"
+        assert task.status == "open"
+        actions = session.exec(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity_id == str(number))
+            .order_by(col(AuditEntry.id))
+        ).all()
+        assert actions == [
+            "task.create",
+            "task.due",
+            "task.owners",
+            "task.owners",
+            "task.cancel",
+            "task.reopen",
+        ]
+
+
+def test_meeting_province_and_holidays(conversation: Say, clock: MutableClock) -> None:
+    say = conversation
+    set_up_group(say)
+    assert "ยังไม่ได้ตั้งวันประชุม" in said(say(in_group("ประชุม", OFFICER_A)))
+    answer = said(say(in_group("ตั้งประชุม ทุกวันที่ 15 เวลา 09:30", SUPERVISOR)))
+    assert "ครั้งถัดไป: วันศุกร์ที่ 15 มีนาคม พ.ศ. 2567 เวลา 09:30 น." in answer
+    assert "ยะลา" in said(say(in_group("ตั้งจังหวัด ยะลา", SUPERVISOR)))
+    clock.now = clock.now.replace(month=6, day=3)
+    meeting = said(say(in_group("ประชุม", OFFICER_A)))
+    assert "วันอังคารที่ 18 มิถุนายน พ.ศ. 2567" in meeting  # Yala: 15 Sat, 17 Eid al-Adha
+    assert "เลื่อนเพราะ" in meeting and "ตรงกับวันเสาร์" in meeting
+    holidays = said(say(in_group("วันหยุด", OFFICER_A)))
+    assert "17 มิ.ย. 2567" in holidays and "อีดิ้ลอัฎฮา" in holidays
+    assert "ปิดการเตือนประชุม" in said(say(in_group("ตั้งประชุม ปิด", SUPERVISOR)))
+
+
+def test_one_to_one_chat_shows_my_tasks_from_all_my_groups(conversation: Say) -> None:
+    say = conversation
+    set_up_group(say)
+    add_task(say, "งานกลุ่มแรก")
+    say(join(OTHER_GROUP))
+    say(
+        in_group(
+            "เพิ่มงาน งานกลุ่มสอง @สมชาย กำหนด 20 มี.ค. 2567",
+            ADMIN,
+            (OFFICER_A, "@สมชาย"),
+            group=OTHER_GROUP,
+        )
+    )
+    greeting = said(say(follow(OFFICER_A)))
+    assert "งานของฉัน" in greeting
+    mine = said(say(text_message("งานของฉัน", user_id=OFFICER_A, group_id=None)))
+    assert "งานกลุ่มแรก" in mine and "งานกลุ่มสอง" in mine
+    assert mine.index("งานกลุ่มสอง") < mine.index("งานกลุ่มแรก") or "【" in mine
+    only_here = said(
+        say(text_message("เพิ่มงาน x @y กำหนด 1 เม.ย. 2567", user_id=ADMIN, group_id=None))
+    )
+    assert "ใช้ในกลุ่ม" in only_here
+
+
+def test_leave_keeps_the_data_and_member_joined_gets_a_welcome(
+    conversation: Say, engine: Engine
+) -> None:
+    say = conversation
+    set_up_group(say)
+    number = add_task(say)
+    welcome = say(member_joined([OUTSIDER], GROUP))
+    assert welcome[0]["type"] == "textV2" and "ยินดีต้อนรับ" in welcome[0]["text"]
+    assert say(leave(GROUP)) == []
+    with Session(engine) as session:
+        group = session.exec(select(ChatGroup).where(ChatGroup.line_group_id == GROUP)).one()
+        assert group.active is False and group.left_at is not None
+        assert session.get(Task, number) is not None
+
+
+def test_stale_reply_token_is_answered_by_push(
+    conversation: Say, clock: MutableClock, fake_line: FakeLine
+) -> None:
+    set_up_group(conversation)
+    old = clock.now - timedelta(minutes=5)
+    answer = conversation(text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP, at=old))
+    assert "คำสั่งของ" in said(answer)
+    [push] = fake_line.pushes
+    assert push.body["to"] == GROUP and push.retry_key
+
+
+def test_lost_answer_stays_in_the_outbox(
+    conversation: Say, fake_line: FakeLine, engine: Engine
+) -> None:
+    set_up_group(conversation)
+    fake_line.answer("POST", "/v2/bot/message/reply", 500, {"message": "boom"})
+    conversation(in_group("ช่วยเหลือ", OFFICER_A))
+    with Session(engine) as session:
+        pending = session.exec(select(Delivery).where(Delivery.status == "pending")).all()
+    assert len(pending) == 1 and pending[0].kind == "reply" and pending[0].target == GROUP
+    assert "คำสั่งของ" in pending[0].payload["messages"][0]["text"]
+
+
+def test_acknowledgement_does_not_wait_for_a_slow_line(
+    client: FlaskClient, conversation: Say, fake_line: FakeLine, app: Any
+) -> None:
+    from bot.webhook import services_of
+
+    set_up_group(conversation)
+    conversation(
+        in_group("งานของฉัน", OFFICER_A)
+    )  # names are fetched once, so now only the reply waits
+    fake_line.answer("POST", "/v2/bot/message/reply", 200, {"sentMessages": []}, delay=3.0)
+    body = json.dumps(webhook(in_group("ช่วยเหลือ", OFFICER_A))).encode()
+    started = time.monotonic()
+    response = client.post("/callback", data=body, headers={"X-Line-Signature": sign(body)})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert elapsed < 0.5, f"acknowledged after {elapsed:.2f} s"
+    assert services_of(app).inbox.wait_idle(timeout=30)
+    assert "คำสั่งของ" in fake_line.replies[-1].body["messages"][0]["text"]
