@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+
+from dotenv import load_dotenv
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.line_api import LineClient
+from models.db import make_engine, ping
+from models.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from models.settings import Settings, SettingsError
+from scheduler.clock import run_clock, tick
+
+log = logging.getLogger("tidtam")
 
 
 def _aware_instant(text: str) -> datetime:
@@ -26,19 +39,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="plan and send reminders every minute until stopped")
-    tick = commands.add_parser(
+    tick_parser = commands.add_parser(
         "tick", help="plan and send everything due at one instant, then exit"
     )
-    tick.add_argument(
+    tick_parser.add_argument(
         "--now", type=_aware_instant, required=True, help="e.g. 2024-06-17T09:00:00+07:00"
     )
     return parser
 
 
+def _ready_engine(settings: Settings) -> Engine:
+    """The database, answering and at the newest schema (SQLite is upgraded here, as serve does)."""
+    engine = make_engine(settings.database_url)
+    ping(engine)
+    if settings.is_sqlite:
+        upgrade(engine)
+    elif not is_up_to_date(engine):
+        engine.dispose()
+        raise RuntimeError(
+            f"the database schema is at {current_revision(engine) or 'nothing'}, this code needs "
+            f"{head_revision()}: run `python -m bot db upgrade` first"
+        )
+    return engine
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """The reminder planner and sender arrive with issue #5; until then say so plainly."""
-    build_parser().parse_args(argv)
-    print(
-        "tidtam scheduler: reminders are not built yet (issue #5); nothing to do", file=sys.stderr
+    """Run `run` or `tick`; exit 2 on configuration errors, 1 when the database is unusable."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return 0
+    load_dotenv()  # a local .env fills in variables the environment does not set
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"tidtam scheduler: configuration error: {error}", file=sys.stderr)
+        return 2
+    try:
+        engine = _ready_engine(settings)
+    except (SQLAlchemyError, RuntimeError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"tidtam scheduler: database unusable: {reason}", file=sys.stderr)
+        return 1
+    messenger = LineClient(
+        settings.line_channel_access_token,
+        settings.line_api_base_url,
+        timeout=settings.line_request_timeout,
+    )
+    try:
+        if args.command == "run":
+            run_clock(engine, messenger, settings)
+            return 0
+        result = tick(engine, messenger, settings, args.now)
+        print(
+            f"tick {args.now.isoformat()}: planned {result.planned.planned}, "
+            f"missed {result.planned.missed + result.sent.missed}, sent {result.sent.sent}, "
+            f"retrying {result.sent.retrying}, failed {result.sent.failed}"
+            + (", LINE monthly quota exhausted" if result.sent.quota_exhausted else "")
+        )
+        return 0
+    except SQLAlchemyError as error:
+        print(f"tidtam scheduler: database error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    finally:
+        messenger.close()
+        engine.dispose()

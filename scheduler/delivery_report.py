@@ -1,0 +1,121 @@
+"""The admin view (สถานะการส่ง): how reminders fared in the last 30 days, and LINE's quota."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models.tables import DeliveryStatus
+from scheduler import texts
+from scheduler.messenger import PushRejected, PushUnreachable
+from scheduler.planner import DELIVERY
+from scheduler.sender import PAUSED_UNTIL, QUOTA_EXHAUSTED_AT, read_instant
+from scheduler.thaidate import format_date
+
+WINDOW = timedelta(days=30)
+
+
+@runtime_checkable
+class QuotaSource(Protocol):
+    """A messenger that can tell this month's message use (bot.line_api.LineClient can)."""
+
+    def quota_consumption(self) -> int:
+        """Messages sent this month that count against the quota."""
+
+
+def read_quota(messenger: object) -> int | None:
+    """This month's use from the messenger, or None when it cannot tell right now."""
+    if not isinstance(messenger, QuotaSource):
+        return None
+    try:
+        return messenger.quota_consumption()
+    except (PushRejected, PushUnreachable):
+        return None
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    """Outbox rows due in the window, by outcome."""
+
+    sent: int = 0
+    late: int = 0
+    retried: int = 0  # needed more than one attempt (sent since, or still waiting)
+    waiting: int = 0  # pending or being sent
+    failed: int = 0
+    missed: int = 0
+    last_failure: str | None = None
+
+
+def delivery_counts(session: Session, now: datetime) -> DeliveryCounts:
+    """Count the deliveries due in the 30 days up to `now`."""
+    recent = DELIVERY.c.due_at > now - WINDOW, DELIVERY.c.due_at <= now
+    by_status = dict(
+        session.execute(
+            select(DELIVERY.c.status, func.count()).where(*recent).group_by(DELIVERY.c.status)
+        )
+    )
+    late = session.execute(
+        select(func.count()).where(
+            *recent, DELIVERY.c.status == DeliveryStatus.SENT.value, DELIVERY.c.late
+        )
+    ).scalar_one()
+    retried = session.execute(
+        select(func.count()).where(*recent, DELIVERY.c.attempts > 1)
+    ).scalar_one()
+    last_failure = session.execute(
+        select(DELIVERY.c.last_error)
+        .where(*recent, DELIVERY.c.status == DeliveryStatus.FAILED.value)
+        .order_by(DELIVERY.c.due_at.desc())
+        .limit(1)
+    ).scalar()
+    return DeliveryCounts(
+        sent=by_status.get(DeliveryStatus.SENT.value, 0),
+        late=late,
+        retried=retried,
+        waiting=by_status.get(DeliveryStatus.PENDING.value, 0)
+        + by_status.get(DeliveryStatus.SENDING.value, 0),
+        failed=by_status.get(DeliveryStatus.FAILED.value, 0),
+        missed=by_status.get(DeliveryStatus.MISSED.value, 0),
+        last_failure=last_failure,
+    )
+
+
+def _when(moment: datetime, tz: tzinfo) -> str:
+    """ "17 มิ.ย. 2567 08:30 น." in the bot's time zone."""
+    local = moment.astimezone(tz)
+    return texts.time_label(format_date(local.date()), local.strftime("%H:%M"))
+
+
+def delivery_report(
+    session: Session,
+    now: datetime,
+    messenger_quota: int | None,
+    *,
+    tz: tzinfo | None = None,
+    grace_hours: float = 6.0,
+) -> str:
+    """The Thai answer to สถานะการส่ง: outcomes of the last 30 days, quota use and state."""
+    zone = tz or now.tzinfo
+    assert zone is not None, "delivery_report needs an aware `now`"
+    counts = delivery_counts(session, now)
+    connection = session.connection()
+    quota_exhausted_at = read_instant(connection, QUOTA_EXHAUSTED_AT)
+    paused_until = read_instant(connection, PAUSED_UNTIL)
+    lines = [
+        texts.delivery_report_heading(
+            format_date((now - WINDOW).astimezone(zone).date()), _when(now, zone)
+        ),
+        texts.delivery_report_counts(counts.sent, counts.late, counts.retried, counts.waiting),
+        texts.delivery_report_failed(counts.failed, counts.last_failure),
+        texts.delivery_report_missed(counts.missed, grace_hours),
+        texts.delivery_report_quota(messenger_quota),
+    ]
+    if quota_exhausted_at is not None:
+        lines.append(texts.delivery_report_quota_exhausted(_when(quota_exhausted_at, zone)))
+    elif paused_until is not None and paused_until > now:
+        lines.append(texts.delivery_report_paused(_when(paused_until, zone)))
+    return "\n".join(lines)

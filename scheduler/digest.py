@@ -1,0 +1,136 @@
+"""Turn a reminder digest (sections of lines with @mentions) into at most 5 LINE textV2 messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scheduler import texts
+
+MAX_MESSAGES = 5  # LINE accepts at most 5 message objects per push
+MAX_CHARS = 5000  # LINE's limit for the text of one text/textV2 message
+MAX_SUBSTITUTIONS = 100  # LINE's limit for the substitution keys of one textV2 message
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A LINE user to @mention (LINE notifies them even when the group is muted)."""
+
+    user_id: str
+
+
+Segment = str | Mention
+Line = tuple[Segment, ...]
+Section = Sequence[Line]
+
+
+@dataclass
+class _Rendered:
+    """One line as textV2 text, with the mention keys it uses."""
+
+    text: str
+    keys: frozenset[str]
+
+
+@dataclass
+class _Message:
+    """A message being filled with lines."""
+
+    lines: list[_Rendered]
+
+    def size(self) -> int:
+        """Characters of the text so far (lines joined by newlines)."""
+        return sum(len(line.text) for line in self.lines) + max(len(self.lines) - 1, 0)
+
+    def keys(self) -> set[str]:
+        """Mention keys used so far."""
+        return {key for line in self.lines for key in line.keys}
+
+    def fits(self, extra: Sequence[_Rendered]) -> bool:
+        """Whether `extra` lines can be added within LINE's limits."""
+        size = self.size() + sum(len(line.text) + 1 for line in extra)
+        if not self.lines:
+            size -= 1
+        keys = self.keys().union(*(line.keys for line in extra))
+        return size <= MAX_CHARS and len(keys) <= MAX_SUBSTITUTIONS
+
+
+def _escape(text: str) -> str:
+    """Literal braces in textV2 are written doubled; single ones would be read as keys."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
+    """textV2 messages for the sections: blank line between sections, split at line boundaries.
+
+    A section moves whole to the next message when it would not fit in the rest of this one
+    but fits in a message of its own; content beyond 5 messages ends in a "… and N more" line.
+    """
+    key_of: dict[str, str] = {}
+    blank = _Rendered("", frozenset())
+
+    def render(line: Line) -> _Rendered:
+        parts: list[str] = []
+        keys: set[str] = set()
+        for segment in line:
+            if isinstance(segment, Mention):
+                key = key_of.setdefault(segment.user_id, f"u{len(key_of) + 1}")
+                keys.add(key)
+                parts.append("{" + key + "}")
+            else:
+                parts.append(_escape(segment))
+        text = "".join(parts)
+        if len(text) > MAX_CHARS:
+            text = text[: MAX_CHARS - 1] + "…"  # unreachable for real titles; never break LINE
+        return _Rendered(text, frozenset(keys))
+
+    messages: list[_Message] = [_Message([])]
+    for section in sections:
+        rendered = [render(line) for line in section]
+        if not rendered:
+            continue
+        current = messages[-1]
+        lead = [blank] if current.lines else []
+        if current.lines and not current.fits(lead + rendered) and _Message([]).fits(rendered):
+            messages.append(_Message([]))
+            lead = []
+        for index, line in enumerate(rendered):
+            extra = (lead if index == 0 else []) + [line]
+            if not messages[-1].fits(extra):
+                messages.append(_Message([]))
+                extra = [line]
+            messages[-1].lines.extend(extra)
+    messages = [message for message in messages if message.lines]
+    if len(messages) > MAX_MESSAGES:
+        messages = _truncate(messages)
+    return [_as_json(message, key_of) for message in messages]
+
+
+def _truncate(messages: list[_Message]) -> list[_Message]:
+    """Keep 5 messages; the last one ends saying how many lines were left out."""
+    kept, dropped = messages[:MAX_MESSAGES], messages[MAX_MESSAGES:]
+    left_out = sum(1 for message in dropped for line in message.lines if line.text)
+    last = kept[-1]
+    while True:
+        notice = _Rendered(_escape(texts.digest_truncated(left_out)), frozenset())
+        if last.fits([notice]):
+            last.lines.append(notice)
+            return kept
+        removed = last.lines.pop()
+        left_out += 1 if removed.text else 0
+
+
+def _as_json(message: _Message, key_of: dict[str, str]) -> dict[str, Any]:
+    """The LINE message object: textV2 with a mention substitution per @mentioned user."""
+    text = "\n".join(line.text for line in message.lines).strip("\n")
+    used = message.keys()
+    substitution = {
+        key: {"type": "mention", "mentionee": {"type": "user", "userId": user_id}}
+        for user_id, key in key_of.items()
+        if key in used
+    }
+    json: dict[str, Any] = {"type": "textV2", "text": text}
+    if substitution:
+        json["substitution"] = substitution
+    return json
