@@ -94,7 +94,11 @@ class Conversation:
             if row is None or row.status != EventStatus.RECEIVED.value:
                 return
             raw = dict(row.raw)
-        names = self._fetch_names(raw)
+        try:
+            names = self._fetch_names(raw)
+        except Exception:  # names are a nicety; a malformed event still gets processed (or failed)
+            log.exception("event %s: could not look up names", event_row_id)
+            names = {}
         now = self.clock()
         try:
             answer = self._apply(event_row_id, raw, names, now)

@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from models.tables import EventStatus, InboundEvent
 
 log = logging.getLogger(__name__)
+
+_PAGE = 1000  # unprocessed rows read per dispatcher pass
 
 
 def event_id_of(raw_event: Mapping[str, Any]) -> str:
@@ -61,75 +64,125 @@ def record_events(
     return new_rows
 
 
-def unprocessed_event_ids(session: Session) -> list[int]:
-    """Events stored but never processed (a crash or a full queue), oldest first."""
+def unprocessed_events(session: Session, limit: int) -> list[tuple[int, str]]:
+    """(row id, chat id) of events stored but not processed yet, oldest first."""
     statement = (
-        select(InboundEvent.id)
+        select(InboundEvent.id, InboundEvent.raw)
         .where(InboundEvent.status == EventStatus.RECEIVED.value)
         .order_by(col(InboundEvent.id))
+        .limit(limit)
     )
-    return [event_id for event_id in session.exec(statement) if event_id is not None]
+    return [(event_id, _chat_key(raw)) for event_id, raw in session.exec(statement) if event_id]
+
+
+def _chat_key(raw: Mapping[str, Any]) -> str:
+    """The chat an event belongs to: its events are processed in order, one at a time."""
+    source = raw.get("source") or {}
+    return str(source.get("groupId") or source.get("roomId") or source.get("userId") or "")
 
 
 class InboxWorker:
-    """A few background threads that process stored events; one chat's events stay in order."""
+    """Processes stored events off the request thread; one chat's events stay in order.
 
-    def __init__(self, process: Callable[[int], None], lanes: int = 2, capacity: int = 500) -> None:
-        self._process = process
-        self._queues: list[queue.Queue[int | None]] = [queue.Queue(capacity) for _ in range(lanes)]
+    The webhook only rings a doorbell. A dispatcher thread reads unprocessed rows from the
+    database and hands them to a few lane threads (a chat always maps to the same lane). So a
+    flood never blocks the webhook, and rows left by a crash or a full lane are found again.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        process: Callable[[int], None],
+        lanes: int = 2,
+        capacity: int = 200,
+        sweep_seconds: float = 5.0,
+    ) -> None:
+        self._engine, self._process, self._sweep_seconds = engine, process, sweep_seconds
+        self._lanes: list[queue.Queue[int]] = [queue.Queue(capacity) for _ in range(lanes)]
+        self._queued: set[int] = set()
+        self._state = threading.Condition()
+        self._rung = 1  # the first dispatch pass is the start-up sweep
+        self._handled = 0
+        self._stopping = threading.Event()
+        self._doorbell = threading.Event()
+        self._doorbell.set()
         self._threads = [
-            threading.Thread(target=self._run, args=(q,), name=f"inbox-{i}", daemon=True)
-            for i, q in enumerate(self._queues)
+            threading.Thread(target=self._dispatch, name="inbox-dispatch", daemon=True)
         ]
-        self._unfinished = 0
-        self._idle = threading.Condition()
-        self.overflowed = False  # some events wait in the database for the next sweep
+        self._threads += [
+            threading.Thread(target=self._run_lane, args=(lane,), name=f"inbox-{i}", daemon=True)
+            for i, lane in enumerate(self._lanes)
+        ]
 
     def start(self) -> None:
-        """Start the lane threads."""
+        """Start the dispatcher and lane threads."""
         for thread in self._threads:
             thread.start()
 
-    def submit(self, event_id: int, chat_key: str) -> bool:
-        """Queue an event on its chat's lane; False when full (the row waits for a sweep)."""
-        lane = self._queues[zlib.crc32(chat_key.encode()) % len(self._queues)]
-        with self._idle:
-            self._unfinished += 1
-        try:
-            lane.put_nowait(event_id)
-        except queue.Full:
-            self._done()
-            self.overflowed = True
-            log.warning("inbox queue full; event %s waits for the next sweep", event_id)
-            return False
-        return True
+    def notify(self) -> None:
+        """New events were committed: look for them now."""
+        with self._state:
+            self._rung += 1
+        self._doorbell.set()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Block until every submitted event is processed (tests and shutdown use this)."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._unfinished == 0, timeout=timeout)
+        """Block until every notified event is processed (tests and shutdown use this)."""
+        with self._state:
+            return self._state.wait_for(
+                lambda: self._handled >= self._rung and not self._queued, timeout=timeout
+            )
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Finish queued events, then stop the threads."""
-        for lane in self._queues:
-            lane.put(None)
+        """Stop the threads after the event each is processing."""
+        self._stopping.set()
+        self._doorbell.set()
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(timeout)
 
-    def _run(self, lane: queue.Queue[int | None]) -> None:
+    def _dispatch(self) -> None:
+        """Move unprocessed rows to their lanes whenever the doorbell rings (or every few s)."""
+        while not self._stopping.is_set():
+            self._doorbell.wait(self._sweep_seconds)
+            self._doorbell.clear()
+            with self._state:
+                ringing = self._rung
+            try:
+                with Session(self._engine) as session:
+                    pending = unprocessed_events(session, limit=_PAGE)
+            except SQLAlchemyError as error:
+                log.warning("inbox: database unreachable, retrying: %s", error)
+                continue
+            for event_id, chat_key in pending:
+                if event_id in self._queued:
+                    continue
+                with self._state:
+                    self._queued.add(event_id)
+                lane = self._lanes[zlib.crc32(chat_key.encode()) % len(self._lanes)]
+                while not self._stopping.is_set():
+                    try:
+                        lane.put(event_id, timeout=0.5)  # a full lane slows this thread only
+                        break
+                    except queue.Full:
+                        continue
+            if len(pending) == _PAGE:
+                self._doorbell.set()  # more rows wait beyond this page
+            with self._state:
+                self._handled = max(self._handled, ringing)
+                self._state.notify_all()
+
+    def _run_lane(self, lane: queue.Queue[int]) -> None:
         """Process events from one lane until stopped; a failure never kills the thread."""
-        while (event_id := lane.get()) is not None:
+        while not self._stopping.is_set():
+            try:
+                event_id = lane.get(timeout=0.5)
+            except queue.Empty:
+                continue
             try:
                 self._process(event_id)
             except Exception:
                 log.exception("processing event %s failed", event_id)
             finally:
-                self._done()
-
-    def _done(self) -> None:
-        """One submitted event is finished."""
-        with self._idle:
-            self._unfinished -= 1
-            if self._unfinished == 0:
-                self._idle.notify_all()
+                with self._state:
+                    self._queued.discard(event_id)
+                    self._state.notify_all()

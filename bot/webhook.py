@@ -16,8 +16,8 @@ from linebot.v3.webhook import WebhookParser
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.conversation import Conversation, chat_of
-from bot.inbox import InboxWorker, record_events, unprocessed_event_ids
+from bot.conversation import Conversation
+from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
 from models.db import make_engine, ping, session_scope
 from models.settings import Settings
@@ -43,17 +43,6 @@ class Services:
         self.inbox.stop()
         self.line.close()
         self.engine.dispose()
-
-    def sweep_inbox(self) -> None:
-        """Queue events stored but not processed (after a crash or a full queue)."""
-        try:
-            with session_scope(self.engine) as session:
-                pending = unprocessed_event_ids(session)
-        except SQLAlchemyError as error:
-            log.warning("inbox sweep skipped: database unreachable: %s", error)
-            return
-        for event_id in pending:
-            self.inbox.submit(event_id, str(event_id))
 
 
 def create_app(
@@ -81,11 +70,10 @@ def create_app(
         engine=engine,
         parser=WebhookParser(settings.line_channel_secret),
         line=line,
-        inbox=InboxWorker(conversation.process),
+        inbox=InboxWorker(engine, conversation.process),
     )
     app.extensions["tidtam"] = services
     services.inbox.start()
-    services.sweep_inbox()
 
     @app.post("/callback")
     def callback() -> tuple[Response, int]:
@@ -104,13 +92,8 @@ def create_app(
         if raw_events:
             with session_scope(services.engine) as session:
                 new_rows = record_events(session, raw_events, now())
-            # Only after the commit: the worker must find the rows it is handed.
-            for row in new_rows:
-                assert row.id is not None
-                services.inbox.submit(row.id, chat_of(row.raw).chat_id)
-            if services.inbox.overflowed:
-                services.inbox.overflowed = False
-                services.sweep_inbox()
+            if new_rows:
+                services.inbox.notify()  # after the commit, so the worker finds the rows
         return jsonify(ok=True), 200
 
     @app.get("/healthz")

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 
@@ -24,12 +23,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        # A fresh connection per checkout keeps SQLite files safe across threads and forks.
+        # Pooled connections are shared by threads one at a time (SQLite allows that with
+        # check_same_thread off); each new connection gets the pragmas below once.
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=NullPool,
-            **kwargs,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -43,6 +40,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # WAL + NORMAL survives a killed process; only an OS crash may lose the last commits.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
