@@ -366,3 +366,47 @@ def test_acknowledgement_does_not_wait_for_a_slow_line(
     assert elapsed < 0.5, f"acknowledged after {elapsed:.2f} s"
     assert services_of(app).inbox.wait_idle(timeout=30)
     assert "คำสั่งของ" in fake_line.replies[-1].body["messages"][0]["text"]
+
+
+def test_events_left_by_a_crash_are_processed_at_the_next_start(
+    settings: Any, engine: Engine, fake_line: FakeLine, clock: MutableClock
+) -> None:
+    from bot.inbox import record_events
+    from bot.webhook import create_app, services_of
+    from models.db import session_scope
+
+    # A previous process stored these and died before answering.
+    with session_scope(engine) as session:
+        record_events(session, [join(GROUP), in_group("ช่วยเหลือ", OFFICER_A)], clock.now)
+    app = create_app(settings, clock=clock)
+    try:
+        assert services_of(app).inbox.wait_idle(timeout=15)
+    finally:
+        services_of(app).close()
+    with Session(engine) as session:
+        assert set(session.exec(select(InboundEvent.status)).all()) == {"done"}
+    assert len(fake_line.replies) == 2
+
+
+def test_names_are_fetched_from_line_once(conversation: Say, fake_line: FakeLine, engine: Engine) -> None:
+    set_up_group(conversation)
+    for _ in range(3):
+        conversation(in_group("งานของฉัน", OFFICER_A))
+    profile_calls = [r for r in fake_line.requests if r.path.endswith(f"/member/{OFFICER_A}")]
+    assert len(profile_calls) == 1
+    with Session(engine) as session:
+        officer = session.exec(select(Person).where(Person.line_user_id == OFFICER_A)).one()
+        assert officer.display_name == f"member-{OFFICER_A[-4:]}"
+        group = session.exec(select(ChatGroup).where(ChatGroup.line_group_id == GROUP)).one()
+        assert group.name == f"group-{GROUP[-4:]}"
+
+
+def test_limits_on_length_and_mentions_are_explained(conversation: Say, engine: Engine) -> None:
+    set_up_group(conversation)
+    long_text = "เพิ่มงาน " + "ก" * 2500 + " กำหนด 31 มี.ค. 2567"
+    assert "ยาวเกินไป" in said(conversation(in_group(long_text, SUPERVISOR)))
+    many = [("U" + f"{i:032x}", f"@p{i:02d}") for i in range(21)]
+    command = "เพิ่มงาน งานใหญ่ " + " ".join(name for _, name in many) + " กำหนด 31 มี.ค. 2567"
+    assert "ไม่เกิน 20 คน" in said(conversation(in_group(command, SUPERVISOR, *many)))
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 0
