@@ -12,7 +12,7 @@ from sqlmodel import Session
 from models.tables import DeliveryStatus
 from scheduler import texts
 from scheduler.messenger import PushRejected, PushUnreachable
-from scheduler.planner import DELIVERY
+from scheduler.planner import DELIVERY, DIGEST_KIND
 from scheduler.sender import PAUSED_UNTIL, QUOTA_EXHAUSTED_AT, read_instant
 from scheduler.thaidate import format_date
 
@@ -51,13 +51,18 @@ class DeliveryCounts:
 
 
 def delivery_counts(session: Session, now: datetime) -> DeliveryCounts:
-    """Count the deliveries due in the 30 days up to `now`."""
-    recent = DELIVERY.c.due_at > now - WINDOW, DELIVERY.c.due_at <= now
-    by_status = dict(
-        session.execute(
+    """Count the reminders due in the 30 days up to `now` (chat answers are not counted)."""
+    recent = (
+        DELIVERY.c.kind == DIGEST_KIND,
+        DELIVERY.c.due_at > now - WINDOW,
+        DELIVERY.c.due_at <= now,
+    )
+    by_status: dict[str, int] = {
+        status: count
+        for status, count in session.execute(
             select(DELIVERY.c.status, func.count()).where(*recent).group_by(DELIVERY.c.status)
         )
-    )
+    }
     late = session.execute(
         select(func.count()).where(
             *recent, DELIVERY.c.status == DeliveryStatus.SENT.value, DELIVERY.c.late
