@@ -272,3 +272,21 @@ class SystemState(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=80)
     value: str = Field(default="")
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class ItaScore(SQLModel, table=True):
+    """One ITA assessment score from part 1 of a plan: the overall, an indicator or a question."""
+
+    __tablename__ = "ita_score"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Import identity: "ita-2566:overall", "ita-2566:indicator:7", "ita-2566:topic:3:e10".
+    source_key: str = Field(max_length=120, unique=True)
+    assessment_year: int = Field(index=True)  # B.E. year of the assessment (2566)
+    kind: str = Field(max_length=16)  # "overall", "indicator" or "question"
+    code: str = Field(default="", max_length=16)  # the indicator number or question id ("e10")
+    tool: str = Field(default="", max_length=3)  # IIT, EIT or OIT ("" for the overall score)
+    name: str = Field(default="", max_length=300)  # the indicator's name, or the overall level
+    # A question is scored per plan topic as the document writes it (e10 has two scores).
+    topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
+    score: float
