@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from importlib import resources
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -19,8 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.conversation import Conversation
 from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
+from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
 from models.db import make_engine, ping, session_scope
 from models.settings import Settings
+from scheduler import texts
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,7 @@ def create_app(
     config: Settings | Mapping[str, str] | None = None,
     *,
     clock: Callable[[], datetime] | None = None,
+    simulator: Simulator | None = None,
 ) -> Flask:
     """The app factory: settings from `config` (Settings or env-style overrides) or the env."""
     if isinstance(config, Settings):
@@ -106,7 +112,99 @@ def create_app(
             return jsonify(status="error", database="unreachable"), 503
         return jsonify(status="ok", database="ok", demo_mode=settings.demo_mode), 200
 
+    if simulator is not None:
+        _add_simulator_routes(app, simulator, settings)
     return app
+
+
+def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) -> None:
+    """Demo mode: the simulator page, its API, and the fake LINE Messaging API it answers."""
+
+    @app.get("/simulator")
+    def simulator_page() -> Response:
+        """The LINE-group simulator page."""
+        page = resources.files("bot").joinpath("static/simulator.html").read_text("utf-8")
+        return Response(page, mimetype="text/html")
+
+    @app.get("/simulator/api/info")
+    def simulator_info() -> Response:
+        """Who you can be, the group, the demo time."""
+        return jsonify(
+            people=[
+                {
+                    "key": p.key,
+                    "name": p.name,
+                    "user_id": p.user_id,
+                    "label": texts.ROLE_LABELS[p.role] if p.in_group else texts.SIMULATOR_OUTSIDER,
+                }
+                for p in simulator.people
+            ],
+            group_name=DEMO_GROUP_NAME,
+            bot_name=BOT_NAME,
+            now=simulator.clock().astimezone(settings.timezone).isoformat(),
+        )
+
+    @app.get("/simulator/api/transcript")
+    def simulator_transcript() -> Response:
+        """Chat lines newer than ?after=N, and the demo time."""
+        after = request.args.get("after", "0")
+        number = int(after) if after.isdigit() else 0
+        return jsonify(entries=simulator.entries_after(number), now=simulator.clock().isoformat())
+
+    @app.post("/simulator/api/say")
+    def simulator_say() -> tuple[Response, int]:
+        """Someone types in the group: sign the event and post it to our own /callback."""
+        payload = request.get_json(silent=True) or {}
+        text = str(payload.get("text", "")).strip()
+        if not text:
+            return _error(texts.SIMULATOR_EMPTY), 400
+        try:
+            event = simulator.message_event(
+                str(payload.get("who")), text, list(payload.get("mentions") or [])
+            )
+        except (KeyError, ValueError, TypeError):
+            return _error(texts.SIMULATOR_BAD_INPUT), 400
+        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
+        return jsonify(ok=status == 200, callback_status=status), 200
+
+    @app.post("/simulator/api/clock")
+    def simulator_clock() -> tuple[Response, int]:
+        """Move the demo clock and run the reminder clock at that instant."""
+        payload = request.get_json(silent=True) or {}
+        try:
+            day = date.fromisoformat(str(payload.get("date")))
+            hour, minute = (int(part) for part in str(payload.get("time") or "08:30").split(":"))
+            moment = datetime.combine(day, time(hour, minute), settings.timezone)
+        except (TypeError, ValueError):
+            return _error(texts.SIMULATOR_BAD_DATE), 400
+        simulator.move_clock(moment)
+        return jsonify(ok=True, now=moment.isoformat()), 200
+
+    @app.route("/simulator/line/<path:api_path>", methods=["GET", "POST"])
+    def simulator_line_api(api_path: str) -> tuple[Response, int]:
+        """The fake LINE Messaging API the bot's LINE client talks to in demo mode."""
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        status, body = simulator.line_api(
+            request.method, "/" + api_path, request.get_json(silent=True) or {}, headers
+        )
+        return jsonify(body), status
+
+
+def _post_webhook(url: str, body: bytes, signature: str) -> int:
+    """POST a signed webhook body like LINE does; the HTTP status, or 0 when unreachable."""
+    outgoing = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": "application/json", "X-Line-Signature": signature},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(outgoing, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return 0
 
 
 def services_of(app: Flask) -> Services:

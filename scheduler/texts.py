@@ -344,10 +344,7 @@ def add_task_needs_title() -> str:
 
 def add_task_needs_owner() -> str:
     """เพิ่มงาน without anyone tagged."""
-    return (
-        "แท็กผู้รับผิดชอบอย่างน้อย 1 คน (พิมพ์ @ แล้วเลือกชื่อ) เช่น "
-        "เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 31 มี.ค. 2567"
-    )
+    return "แท็กผู้รับผิดชอบอย่างน้อย 1 คน (พิมพ์ @ แล้วเลือกชื่อ) เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 31 มี.ค. 2567"
 
 
 def add_task_needs_due() -> str:
@@ -597,6 +594,23 @@ STATUS_EMPTY = "ยังไม่มีงานในกลุ่มนี้ 
 STATUS_SCOPE_GROUP = "กลุ่มนี้"
 STATUS_SCOPE_ALL = "ทุกกลุ่ม"
 STATUS_SCOPE_MINE = "กลุ่มของคุณ"
+SIMULATOR_OUTSIDER = "ไม่ได้อยู่ในกลุ่ม"
+SIMULATOR_EMPTY = "พิมพ์ข้อความก่อนกดส่ง"
+SIMULATOR_BAD_INPUT = "ข้อความหรือการแท็กไม่ถูกต้อง ลองพิมพ์ใหม่"
+SIMULATOR_BAD_DATE = "เลือกวันที่และเวลา เช่น 2024-06-17 08:30"
+
+
+def simulator_welcome(first_start: bool) -> str:
+    """The simulator's first line."""
+    start = "สร้างกลุ่มและคนสาธิตแล้ว" if first_start else "ใช้ข้อมูลสาธิตเดิม"
+    return f"โหมดสาธิต: {start} — เลือกว่าคุณเป็นใคร แล้วพิมพ์ ช่วยเหลือ"
+
+
+def simulator_clock_moved(day_label: str, clock: str) -> str:
+    """The simulator's demo clock jumped."""
+    return f"⏩ เวลาสาธิตเลื่อนไปเป็น {day_label} {clock} น."
+
+
 NOT_IN_ANY_GROUP = "คุณยังไม่ได้อยู่ในกลุ่มที่มี “ติดตาม” พิมพ์คำสั่งในกลุ่ม LINE ของงานได้เลย"
 ROOM_NOT_SUPPORTED = "“ติดตาม” ทำงานในกลุ่ม LINE และแชท 1:1 เชิญเข้ากลุ่มแทนห้องแชทได้เลย"
 
