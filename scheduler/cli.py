@@ -12,7 +12,6 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.line_api import LineClient
 from models.db import make_engine, ping
 from models.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from models.settings import Settings, SettingsError
@@ -81,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         print(f"tidtam scheduler: database unusable: {reason}", file=sys.stderr)
         return 1
+    from bot.line_api import LineClient  # the SDK is slow to import: only once we will run
+
     messenger = LineClient(
         settings.line_channel_access_token,
         settings.line_api_base_url,
