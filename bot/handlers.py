@@ -174,7 +174,7 @@ def status(ctx: Context) -> Reply:
     ]
     if not tasks:
         return texts.STATUS_EMPTY
-    month_label = format_month(ctx.today.year, ctx.today.month, "short")
+    month_label = format_month(ctx.today.year, ctx.today.month)
     topics = summarize(ctx.session, tasks, ctx.today, ctx.month, texts.STATUS_NO_TOPIC)
     cards = [_topic_card(topic, month_label) for topic in topics]
     totals = (
@@ -247,7 +247,7 @@ def report(ctx: Context, number: str, body: str = "") -> Reply:
         before=before,
         after=store.task_snapshot(task) | {"report": body, "percent": percent, "month": ctx.month},
     )
-    month_label = format_month(ctx.today.year, ctx.today.month, "short")
+    month_label = format_month(ctx.today.year, ctx.today.month)
     return texts.report_saved(task.id, task.title, month_label, percent)
 
 

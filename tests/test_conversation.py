@@ -121,7 +121,7 @@ def test_the_whole_story_of_one_task(
     assert "แก้ไขได้เฉพาะผู้รับผิดชอบ" in refused
 
     reported = said(say(in_group(f"รายงาน #{number} ส่งร่างให้หัวหน้าแล้ว 60%", OFFICER_B)))
-    assert "บันทึกรายงานเดือนมี.ค. 2567" in reported and "60%" in reported
+    assert "บันทึกรายงานเดือนมีนาคม 2567" in reported and "60%" in reported
 
     done = said(say(in_group(f"เสร็จ {number}", OFFICER_A)))
     assert f"งาน #{number}" in done and "เสร็จแล้ว" in done

@@ -1,0 +1,66 @@
+"""End to end in headless Chromium: add a task through the simulator page, see the answer and a reminder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.test_simulator import Demo, demo  # noqa: F401  (the demo-server fixture)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# CI installs Chromium and Playwright and sets this, so there the test cannot silently skip.
+REQUIRED = os.environ.get("TIDTAM_REQUIRE_BROWSER") == "1"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (CI does)")
+if not shutil.which(CHROMIUM) and not REQUIRED:
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page() -> Iterator[sync_api.Page]:
+    """A fresh headless Chromium page."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 520, "height": 900}, locale="th-TH")
+        yield page
+        browser.close()
+
+
+def test_add_a_task_in_the_page_and_watch_the_meeting_reminder_arrive(
+    page: sync_api.Page,
+    demo: Demo,  # noqa: F811
+) -> None:
+    expect = sync_api.expect
+    page.goto(demo.base_url + "/simulator")
+    expect(page.locator("#groupName")).to_contain_text("สาธิต")
+    page.select_option("#who", "supervisor")
+    page.fill("#input", "เพิ่มงาน ทำป้ายประกาศ @สมชาย กำหนด 28 มิ.ย. 2567")
+    page.press("#input", "Enter")
+    answer = page.locator(".row[data-kind=bot]").last
+    expect(answer).to_contain_text("เพิ่มงาน #", timeout=15_000)
+    expect(answer.locator(".mention")).to_have_text("@สมชาย")
+
+    page.locator("#quick button", has_text="สถานะ").click()
+    expect(page.locator(".flex-bubble").last).to_contain_text("ค้าง 1", timeout=15_000)
+
+    page.fill("#gotoDate", "2024-06-17")
+    page.fill("#gotoTime", "08:30")
+    page.click("#goto")
+    reminder = page.locator(".row[data-via=push]").last
+    expect(reminder).to_contain_text("17 มิ.ย. 2567", timeout=15_000)
+    expect(reminder).to_contain_text("แจ้งเตือน")
