@@ -14,10 +14,10 @@ from waitress.server import create_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.demo import create_demo_app  # noqa: E402
-from models.db import make_engine  # noqa: E402
-from models.migrate import upgrade  # noqa: E402
-from models.settings import Settings  # noqa: E402
+from bot.demo import create_demo_app
+from models.db import make_engine
+from models.migrate import upgrade
+from models.settings import Settings
 
 IMAGES = Path(__file__).resolve().parent / "images"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

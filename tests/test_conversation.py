@@ -388,7 +388,9 @@ def test_events_left_by_a_crash_are_processed_at_the_next_start(
     assert len(fake_line.replies) == 2
 
 
-def test_names_are_fetched_from_line_once(conversation: Say, fake_line: FakeLine, engine: Engine) -> None:
+def test_names_are_fetched_from_line_once(
+    conversation: Say, fake_line: FakeLine, engine: Engine
+) -> None:
     set_up_group(conversation)
     for _ in range(3):
         conversation(in_group("งานของฉัน", OFFICER_A))

@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: add a task through the simulator page, see the answer and a reminder."""
+"""Headless Chromium end to end: add a task on the simulator page, see the answer and a reminder."""
 
 from __future__ import annotations
 
