@@ -14,9 +14,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # CI installs Chromium and Playwright and sets this, so there the test cannot silently skip.
 REQUIRED = os.environ.get("TIDTAM_REQUIRE_BROWSER") == "1"
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (CI does)")
-if not shutil.which(CHROMIUM) and not REQUIRED:
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+if REQUIRED:
+    from playwright import sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[browser]'")
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
