@@ -19,7 +19,7 @@ if REQUIRED:
 else:
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[browser]'")
     if not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt install chromium)", allow_module_level=True)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
