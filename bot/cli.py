@@ -6,10 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from dotenv import load_dotenv
+from sqlalchemy.engine import Engine
 
-from models.db import make_engine
+from models.db import make_engine, session_scope
 from models.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from models.settings import Settings, SettingsError
 
@@ -39,6 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
         "upgrade", help="create or upgrade the schema (Alembic) to the newest revision"
     )
     db_commands.add_parser("current", help="print the schema revision of the database")
+
+    import_plan = commands.add_parser(
+        "import-plan", help="import an action plan data file (idempotent: re-runs update)"
+    )
+    import_plan.add_argument("path", help="the plan file, e.g. data/ita-2566-plan.yaml")
+
+    export = commands.add_parser("export", help="write the monthly progress report (.xlsx)")
+    export.add_argument("--month", required=True, help="the month: 2567-03 or 'มี.ค. 2567'")
+    export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    export.add_argument("--group", help="only this LINE group's tasks (its group ID)")
     return parser
 
 
@@ -64,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "db":
         return database_command(settings, args.db_command)
+    if args.command == "import-plan":
+        return import_plan_command(settings, args.path)
+    if args.command == "export":
+        return export_command(settings, args.month, args.output, args.group)
     raise AssertionError(args.command)
 
 
@@ -82,7 +98,10 @@ def database_command(settings: Settings, command: str) -> int:
 
 
 def serve(settings: Settings, *, host: str, port: int, threads: int, with_scheduler: bool) -> int:
-    """Serve the app with waitress; SQLite schemas are created or upgraded first."""
+    """Serve the app with waitress and, unless told not to, the reminder clock in a thread.
+
+    SQLite schemas are created or upgraded first.
+    """
     from waitress import serve as waitress_serve
 
     from bot.webhook import create_app
@@ -97,12 +116,106 @@ def serve(settings: Settings, *, host: str, port: int, threads: int, with_schedu
             file=sys.stderr,
         )
         return 2
-    engine.dispose()
     if settings.demo_mode:
         log.info("demo mode: no LINE credentials set; webhooks are checked with the demo secret")
+    clock = None
     if with_scheduler:
-        log.info("reminder clock: not built yet (issue #5); serving the webhook only")
+        from bot.line_api import LineClient
+        from scheduler.clock import start_background_clock
+
+        line = LineClient(
+            settings.line_channel_access_token,
+            settings.line_api_base_url,
+            timeout=settings.line_request_timeout,
+        )
+        clock = start_background_clock(engine, line, settings)
+    else:
+        engine.dispose()
     app = create_app(settings)
     log.info("Tidtam listening on http://%s:%d (POST /callback, GET /healthz)", host, port)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="tidtam")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="tidtam")
+    finally:
+        if clock is not None:
+            clock.shutdown(wait=False)  # a tick cut short is finished by the next one
+    return 0
+
+
+def _ready_engine(settings: Settings) -> Engine | None:
+    """The database engine with a current schema (SQLite is upgraded here), else None."""
+    engine = make_engine(settings.database_url)
+    if settings.is_sqlite:
+        upgrade(engine)
+    elif not is_up_to_date(engine):
+        print(
+            f"tidtam: the database schema is at {current_revision(engine) or 'nothing'}, "
+            f"this code needs {head_revision()}: run `python -m bot db upgrade` first",
+            file=sys.stderr,
+        )
+        engine.dispose()
+        return None
+    return engine
+
+
+def import_plan_command(settings: Settings, path: str) -> int:
+    """`import-plan PATH`: create or update the plan's rows and say what changed."""
+    from bot.plan_import import import_plan
+    from scheduler.plan import PlanError, load_plan
+
+    try:
+        plan = load_plan(path)
+    except (OSError, PlanError) as error:
+        print(f"tidtam: cannot read the plan: {error}", file=sys.stderr)
+        return 2
+    engine = _ready_engine(settings)
+    if engine is None:
+        return 2
+    try:
+        with session_scope(engine) as session:
+            report = import_plan(session, plan, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+    for line in report.created:
+        print(f"created  {line}")
+    for line in report.updated:
+        print(f"updated  {line}")
+    for key in report.not_in_file:
+        print(f"kept     task {key} (no longer in the file; not deleted)")
+    print(
+        f"{path}: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{report.unchanged} left as they were"
+    )
+    return 0
+
+
+def export_command(settings: Settings, month: str, output: str, group: str | None) -> int:
+    """`export --month 2567-03 -o report.xlsx [--group C…]`: the monthly report to a file."""
+    from bot.export import ReportScope, monthly_report
+    from bot.store import group_by_line_id
+    from scheduler.thaidate import ThaiDateError, parse_month
+
+    try:
+        year, number = parse_month(month)
+    except ThaiDateError as error:
+        print(f"tidtam: --month: {error}", file=sys.stderr)
+        return 2
+    engine = _ready_engine(settings)
+    if engine is None:
+        return 2
+    try:
+        with session_scope(engine) as session:
+            group_id = None
+            if group:
+                found = group_by_line_id(session, group)
+                if found is None:
+                    print(f"tidtam: no group {group!r} in the database", file=sys.stderr)
+                    return 2
+                group_id = found.id
+            scope = ReportScope(year, number, group_id)
+            body = monthly_report(session, scope, now=datetime.now(UTC), tz=settings.timezone)
+    finally:
+        engine.dispose()
+    with open(output, "wb") as file:
+        file.write(body)
+    print(f"wrote {output} ({len(body):,} bytes): the progress report of {scope.month_key}")
     return 0

@@ -82,7 +82,10 @@ def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
                 parts.append(_escape(segment))
         text = "".join(parts)
         if len(text) > MAX_CHARS:
-            text = text[: MAX_CHARS - 1] + "…"  # unreachable for real titles; never break LINE
+            # Far beyond any real line (titles are shortened); cut the plain text before escaping
+            # so no brace pair or placeholder is split.
+            plain = "".join(segment for segment in line if isinstance(segment, str))
+            return _Rendered(_escape(plain[: MAX_CHARS // 2 - 1]) + "…", frozenset())
         return _Rendered(text, frozenset(keys))
 
     messages: list[_Message] = [_Message([])]

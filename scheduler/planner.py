@@ -183,13 +183,18 @@ def _day_label(day: date) -> str:
 
 
 def _mentions(people: Iterable[Member]) -> list[Mention | str]:
-    """Mentions separated by spaces."""
+    """Mentions, each after a space."""
     segments: list[Mention | str] = []
     for person in people:
-        if segments:
-            segments.append(" ")
-        segments.append(Mention(person.line_user_id))
+        segments += [" ", Mention(person.line_user_id)]
     return segments
+
+
+def _addressed(people: Sequence[Member], text: str) -> Line:
+    """A heading addressed to people: "@a @b text" (just the text when nobody)."""
+    if not people:
+        return (text,)
+    return (*_mentions(people)[1:], " ", text)
 
 
 def _meeting_lines(group: GroupFacts, day: date) -> tuple[list[Line], list[str]]:
@@ -291,8 +296,7 @@ def plan_day(
             key=lambda task: (task.due_date, task.id),
         )
     if overdue:
-        heading: Line = (*_mentions(group.supervisors), texts.overdue_heading(len(overdue)))
-        lines = [heading]
+        lines = [_addressed(group.supervisors, texts.overdue_heading(len(overdue)))]
         for task in overdue:
             assert task.due_date is not None
             detail = texts.overdue_detail(format_date(task.due_date), (day - task.due_date).days)
@@ -356,7 +360,7 @@ def _summary_lines(group: GroupFacts, day: date) -> list[Line]:
     missing = [task for task in expected if month not in task.reported_months]
     label = format_month(last_day.year, last_day.month)
     lines: list[Line] = [
-        (*_mentions(group.supervisors), texts.summary_heading(label, len(reported), len(missing)))
+        _addressed(group.supervisors, texts.summary_heading(label, len(reported), len(missing)))
     ]
     for heading, tasks in (
         (texts.summary_reported(), reported),
@@ -378,8 +382,7 @@ def _missed_lines(
     missed: Sequence[MissedFacts], mention: Sequence[Member], tz: tzinfo
 ) -> list[Line]:
     """The list of skipped reminders, oldest first, after mentioning `mention`."""
-    heading = (*_mentions(mention), " " if mention else "", texts.missed_heading(len(missed)))
-    lines: list[Line] = [heading]
+    lines: list[Line] = [_addressed(mention, texts.missed_heading(len(missed)))]
     for entry in sorted(missed, key=lambda entry: entry.due_at):
         local = entry.due_at.astimezone(tz)
         when = texts.time_label(format_date(local.date()), local.strftime("%H:%M"))

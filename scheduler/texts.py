@@ -660,17 +660,17 @@ def task_line(number: int, title: str) -> str:
 
 def due_detail(due_label: str, days: int) -> str:
     """The deadline part of a task line."""
-    return f" — ครบกำหนด {due_label} ({days_left(days)}) "
+    return f" — ครบกำหนด {due_label} ({days_left(days)})"
 
 
 def overdue_heading(count: int) -> str:
     """Heading of the weekly overdue escalation (supervisors are mentioned before it)."""
-    return f" ⚠️ งานเลยกำหนด {count} งาน — ขอผู้บังคับบัญชาช่วยติดตาม"
+    return f"⚠️ งานเลยกำหนด {count} งาน — ขอผู้บังคับบัญชาช่วยติดตาม"
 
 
 def overdue_detail(due_label: str, days_late: int) -> str:
     """The lateness part of a task line."""
-    return f" — เลยกำหนด {days_late} วัน (ครบ {due_label}) "
+    return f" — เลยกำหนด {days_late} วัน (ครบ {due_label})"
 
 
 def report_also() -> str:
@@ -688,7 +688,7 @@ def month_end_heading(month_label: str) -> str:
 
 def owners_detail() -> str:
     """Separator before the owners mentioned on a month-end line."""
-    return " — "
+    return " —"
 
 
 def no_owner() -> str:
@@ -698,7 +698,7 @@ def no_owner() -> str:
 
 def summary_heading(month_label: str, reported: int, missing: int) -> str:
     """The first-working-day summary for supervisors (mentioned before it)."""
-    return f" 📊 สรุปรายงานเดือน{month_label}: ส่งแล้ว {reported} งาน ยังไม่ส่ง {missing} งาน"
+    return f"📊 สรุปรายงานเดือน{month_label}: ส่งแล้ว {reported} งาน ยังไม่ส่ง {missing} งาน"
 
 
 def summary_reported() -> str:
