@@ -1,0 +1,204 @@
+"""The reminder rules as tables, and the planner's edges: snapshot, overrides, duplicate keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.tables import ChatGroup, HolidayOverride, OverrideKind
+from scheduler.calendar import WorkCalendar
+from scheduler.planner import (
+    GroupFacts,
+    Member,
+    TaskFacts,
+    deadline_days,
+    is_first_working_day_of_week,
+    load_groups,
+    plan,
+    plan_day,
+)
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+GROUP = "C" + "a" * 32
+OWNER = Member("U" + "1" * 32, "สมชาย")
+NATIONAL = WorkCalendar()
+
+
+def at_reminder(day: date) -> datetime:
+    """08:30 Bangkok on the day."""
+    return datetime.combine(day, time(8, 30), BANGKOK)
+
+
+def digest_text(group: GroupFacts, day: date) -> str:
+    """The whole text of the group's digest of the day ("" when there is none)."""
+    digest = plan_day(group, day, at_reminder(day))
+    return "" if digest is None else "\n".join(m["text"] for m in digest.messages)
+
+
+@pytest.mark.parametrize(
+    ("due", "announced"),
+    [
+        # A Friday: a week before, the day before, the day.
+        (date(2024, 3, 29), {date(2024, 3, 22), date(2024, 3, 28), date(2024, 3, 29)}),
+        # A Saturday: a week before is a Saturday too → Friday; the day → Friday (once).
+        (date(2024, 6, 15), {date(2024, 6, 7), date(2024, 6, 14)}),
+        # A Monday: the working day before is the Friday.
+        (date(2024, 7, 1), {date(2024, 6, 24), date(2024, 6, 28), date(2024, 7, 1)}),
+        # After Songkran (12 Apr 2024 was a special holiday, 13-16 Apr Songkran): 11 Apr.
+        (date(2024, 4, 17), {date(2024, 4, 10), date(2024, 4, 11), date(2024, 4, 17)}),
+    ],
+)
+def test_deadline_days(due: date, announced: set[date]) -> None:
+    assert deadline_days(NATIONAL, due) == announced
+
+
+@pytest.mark.parametrize(
+    ("day", "first"),
+    [
+        (date(2024, 4, 1), True),  # a Monday
+        (date(2024, 4, 2), False),
+        (date(2024, 4, 17), True),  # Songkran week: Mon 15, Tue 16 are holidays
+        (date(2024, 7, 23), True),  # Mon 22 Jul 2024: in lieu of Asarnha Bucha
+        (date(2024, 4, 13), False),  # a Saturday is never a working day
+    ],
+)
+def test_the_week_s_first_working_day(day: date, first: bool) -> None:
+    assert is_first_working_day_of_week(NATIONAL, day) is first
+
+
+def test_a_day_with_nothing_due_has_no_digest() -> None:
+    group = GroupFacts(GROUP, NATIONAL, meeting_day=15)
+    assert plan_day(group, date(2024, 6, 12), at_reminder(date(2024, 6, 12))) is None
+
+
+def test_a_meeting_on_the_first_is_announced_on_the_last_working_day_before() -> None:
+    group = GroupFacts(GROUP, NATIONAL, meeting_day=1, meeting_time="10:00")
+    text = digest_text(group, date(2024, 7, 31))
+    assert "แจ้งล่วงหน้า: ประชุมประจำเดือนวันพฤหัสบดีที่ 1 ส.ค. 2567 เวลา 10:00 น." in text
+    assert "เลื่อน" not in text
+
+
+def test_a_task_due_on_the_month_s_last_working_day_is_listed_once() -> None:
+    tasks = (
+        TaskFacts(
+            1, "จัดทำคู่มือ", True, date(2024, 1, 1), due_date=date(2024, 6, 28), owners=(OWNER,)
+        ),
+        TaskFacts(2, "ประกาศ", True, date(2024, 1, 1), due_date=date(2024, 9, 30), owners=(OWNER,)),
+    )
+    group = GroupFacts(GROUP, NATIONAL, tasks=tasks)
+    text = digest_text(group, date(2024, 6, 28))
+    assert text.count("#1 จัดทำคู่มือ") == 1
+    assert "#1 จัดทำคู่มือ — ครบกำหนด 28 มิ.ย. 2567 (วันนี้) {u1} · ส่งรายงานประจำเดือนด้วย" in text
+    assert text.count("#2 ประกาศ") == 1 and "วันทำการสุดท้ายของเดือน" in text
+
+
+def test_month_end_asks_only_for_started_unreported_tasks_with_owners() -> None:
+    june = date(2024, 6, 28)
+    tasks = (
+        TaskFacts(
+            1,
+            "ส่งแล้ว",
+            True,
+            date(2024, 1, 1),
+            owners=(OWNER,),
+            reported_months=frozenset({"2024-06"}),
+        ),
+        TaskFacts(
+            2, "ยังไม่เริ่ม", True, date(2024, 1, 1), start_date=date(2024, 7, 1), owners=(OWNER,)
+        ),
+        TaskFacts(3, "ไม่มีเจ้าของ", True, date(2024, 1, 1)),
+        TaskFacts(4, "เสร็จแล้ว", False, date(2024, 1, 1), owners=(OWNER,)),
+        TaskFacts(5, "ต้องรายงาน", True, date(2024, 1, 1), owners=(OWNER,)),
+    )
+    text = digest_text(GroupFacts(GROUP, NATIONAL, tasks=tasks), june)
+    assert "#5 ต้องรายงาน" in text
+    assert not any(f"#{n} " in text for n in (1, 2, 3, 4))
+
+
+def test_the_summary_names_who_reported_last_month_to_the_supervisors() -> None:
+    boss = Member("U" + "2" * 32, "หัวหน้า")
+    tasks = (
+        TaskFacts(
+            1,
+            "รายงานแล้ว",
+            True,
+            date(2024, 1, 1),
+            owners=(OWNER,),
+            reported_months=frozenset({"2024-05"}),
+        ),
+        TaskFacts(2, "ยังไม่รายงาน", True, date(2024, 1, 1), owners=(OWNER,)),
+        TaskFacts(3, "เสร็จเมื่อเดือนมีนาคม", False, date(2024, 1, 1), done_on=date(2024, 3, 1)),
+    )
+    group = GroupFacts(GROUP, NATIONAL, tasks=tasks, supervisors=(boss,))
+    digest = plan_day(group, date(2024, 6, 4), at_reminder(date(2024, 6, 4)))
+    assert digest is not None
+    [message] = digest.messages
+    assert "{u1} 📊 สรุปรายงานเดือนพฤษภาคม 2567: ส่งแล้ว 1 งาน ยังไม่ส่ง 1 งาน" in message["text"]
+    assert "• #2 ยังไม่รายงาน — สมชาย" in message["text"]
+    assert "#3" not in message["text"]
+    assert message["substitution"]["u1"]["mentionee"]["userId"] == boss.line_user_id
+
+
+def add_group(engine: Engine, **values: object) -> None:
+    """One active group in the database."""
+    with Session(engine) as session:
+        session.add(ChatGroup(line_group_id=GROUP, meeting_day=15, **values))
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    ("scope", "province", "kind", "day", "meeting"),
+    [
+        (f"group:{GROUP}", None, OverrideKind.HOLIDAY, date(2024, 6, 17), date(2024, 6, 18)),
+        ("province:Yala", "ยะลา", OverrideKind.HOLIDAY, date(2024, 6, 18), date(2024, 6, 19)),
+        ("all", None, OverrideKind.WORKING_DAY, date(2024, 6, 15), date(2024, 6, 15)),
+        ("province:ปัตตานี", "ยะลา", OverrideKind.HOLIDAY, date(2024, 6, 18), date(2024, 6, 18)),
+        (f"group:C{'f' * 32}", None, OverrideKind.HOLIDAY, date(2024, 6, 17), date(2024, 6, 17)),
+    ],
+)
+def test_holiday_overrides_reach_the_groups_they_name(
+    engine: Engine,
+    scope: str,
+    province: str | None,
+    kind: OverrideKind,
+    day: date,
+    meeting: date,
+) -> None:
+    add_group(engine, province=province)
+    with Session(engine) as session:
+        session.add(HolidayOverride(day=day, name="วันหยุดท้องถิ่น", kind=kind.value, scope=scope))
+        session.commit()
+        [group] = load_groups(
+            session, BANGKOK, datetime(2024, 6, 1, tzinfo=UTC), datetime(2024, 7, 1, tzinfo=UTC)
+        )
+    assert group.calendar.meeting_date(2024, 6, 15) == meeting
+
+
+def test_planning_the_same_window_twice_skips_duplicates(engine: Engine) -> None:
+    add_group(engine)
+    since, now = at_reminder(date(2024, 6, 13)), at_reminder(date(2024, 6, 17))
+    with engine.connect() as connection:
+        first = plan(connection, now, since=since, grace=timedelta(days=7), tz=BANGKOK)
+        again = plan(connection, now, since=since, grace=timedelta(days=7), tz=BANGKOK)
+    assert first.planned == 2 and first.keys == [
+        f"reminder_digest:{GROUP}:2024-06-14",
+        f"reminder_digest:{GROUP}:2024-06-17",
+    ]
+    assert again.planned == 0 and again.duplicates == 2
+
+
+def test_an_inactive_group_gets_nothing(engine: Engine) -> None:
+    add_group(engine, active=False)
+    with engine.connect() as connection:
+        result = plan(
+            connection,
+            at_reminder(date(2024, 6, 17)),
+            since=at_reminder(date(2024, 6, 1)),
+            grace=timedelta(days=30),
+            tz=BANGKOK,
+        )
+    assert result.planned == result.missed == 0
