@@ -1,0 +1,366 @@
+"""Bring an action-plan data file into the database and keep it there: import, rebind, re-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot import store
+from models.tables import ChatGroup, ItaScore, Person, Task, TaskKind, Topic, Unit
+from scheduler.plan import ActionPlan, Measure, Step
+from scheduler.recurrence import Recurrence
+
+MAX_TITLE = 1000  # Task.title's column size; measure 1.1's text is longer (both bullets)
+
+
+def task_key(fiscal_year: int, item_id: str) -> str:
+    """The import identity of a measure or step: "ita-2567:1.1.3" (never renumbered)."""
+    return f"ita-{fiscal_year}:{item_id}"
+
+
+def plan_id(task: Task) -> str | None:
+    """The plan's own number of an imported task ("1.1.3"), None for a task typed in chat."""
+    if not task.source_key or ":" not in task.source_key:
+        return None
+    return task.source_key.partition(":")[2]
+
+
+def score_key(assessment_year: int, *parts: object) -> str:
+    """The import identity of an ITA score: "ita-2566:overall", "ita-2566:topic:3:e10"."""
+    return ":".join([f"ita-{assessment_year}", *(str(part) for part in parts)])
+
+
+@dataclass
+class ImportReport:
+    """What one import did: items created and updated (with the fields that changed)."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    not_in_file: list[str] = field(default_factory=list)  # imported before, gone from the file
+
+    @property
+    def changed(self) -> bool:
+        """True when the database was changed."""
+        return bool(self.created or self.updated)
+
+
+@dataclass
+class _Importer:
+    """One import run: the session, the time, who ran it, and the running report."""
+
+    session: Session
+    now: datetime
+    actor: Person | None
+    report: ImportReport = field(default_factory=ImportReport)
+
+    def upsert(
+        self, entity: str, key: str, row: Any, wanted: Mapping[str, Any], *, new: bool
+    ) -> None:
+        """Add a new row, or copy the changed fields onto an existing one; audit either way."""
+        if new:
+            self.session.add(row)
+            self.session.flush()
+            self.report.created.append(f"{entity} {key}")
+            self._audit("plan.create", entity, row.id, None, _jsonable(wanted) | {"key": key})
+            return
+        changes = {name: value for name, value in wanted.items() if getattr(row, name) != value}
+        if not changes:
+            self.report.unchanged += 1
+            return
+        before = {name: getattr(row, name) for name in changes}
+        for name, value in changes.items():
+            setattr(row, name, value)
+        if isinstance(row, Task):
+            row.updated_at = self.now
+        self.report.updated.append(f"{entity} {key} ({', '.join(sorted(changes))})")
+        self._audit("plan.update", entity, row.id, _jsonable(before), _jsonable(changes))
+
+    def _audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """One audit entry for one imported change."""
+        store.audit(
+            self.session,
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            at=self.now,
+            before=before,
+            after=after,
+        )
+
+
+def import_plan(
+    session: Session, plan: ActionPlan, *, now: datetime, actor: Person | None = None
+) -> ImportReport:
+    """Create or update the plan's topics, units, measures, steps and ITA scores.
+
+    Imported tasks are found again by `source_key`, so a second run changes only what the
+    file changed. Chat state is never touched: status, progress, owners and reports stay.
+    A task whose unit is bound to a group goes to that group.
+    """
+    run = _Importer(session, now, actor)
+    topics = _import_topics(run, plan)
+    units = _import_units(run, plan.units())
+    existing = {
+        task.source_key: task
+        for task in session.exec(
+            select(Task).where(col(Task.source_key).startswith(task_key(plan.fiscal_year, "")))
+        )
+        if task.source_key
+    }
+    seen: set[str] = set()
+    for topic in plan.topics:
+        topic_id = topics[topic.id].id
+        for measure in topic.measures:
+            unit = units[measure.units[0]]  # the lead unit: the first one the cell names
+            measure_task = _import_task(
+                run,
+                existing,
+                task_key(plan.fiscal_year, measure.id),
+                _measure_fields(measure)
+                | {"topic_id": topic_id, "unit_id": unit.id, "parent_id": None},
+                unit,
+            )
+            seen.add(task_key(plan.fiscal_year, measure.id))
+            for step in measure.steps:
+                key = task_key(plan.fiscal_year, step.id)
+                _import_task(
+                    run,
+                    existing,
+                    key,
+                    _step_fields(step)
+                    | {"topic_id": topic_id, "unit_id": unit.id, "parent_id": measure_task.id},
+                    unit,
+                )
+                seen.add(key)
+    run.report.not_in_file = sorted(key for key in existing if key not in seen)
+    _import_scores(run, plan, topics)
+    session.flush()
+    return run.report
+
+
+def _import_topics(run: _Importer, plan: ActionPlan) -> dict[int, Topic]:
+    """The plan's topics by number, with part 1's findings."""
+    findings = {
+        analysis.topic: "\n".join(f"{group.tool}: {group.finding}" for group in analysis.groups)
+        for analysis in plan.analysis
+    }
+    found = {
+        topic.number: topic
+        for topic in run.session.exec(select(Topic).where(Topic.fiscal_year == plan.fiscal_year))
+    }
+    topics: dict[int, Topic] = {}
+    for topic in plan.topics:
+        wanted: dict[str, Any] = {
+            "title": topic.title[:500],
+            "finding": findings.get(topic.id, ""),
+        }
+        row = found.get(topic.id)
+        new = row is None
+        if row is None:
+            row = Topic(fiscal_year=plan.fiscal_year, number=topic.id, **wanted)
+        run.upsert("topic", f"{plan.fiscal_year}/{topic.id}", row, wanted, new=new)
+        topics[topic.id] = row
+    return topics
+
+
+def _import_units(run: _Importer, names: Iterable[str]) -> dict[str, Unit]:
+    """The responsible units by name, created when new (a unit's binding is kept)."""
+    wanted = list(names)
+    found = {
+        unit.name: unit for unit in run.session.exec(select(Unit).where(col(Unit.name).in_(wanted)))
+    }
+    units: dict[str, Unit] = {}
+    for name in wanted:
+        row = found.get(name)
+        if row is None:
+            row = Unit(name=name)
+            run.upsert("unit", name, row, {"name": name}, new=True)
+        else:
+            run.report.unchanged += 1
+        units[name] = row
+    return units
+
+
+def _measure_fields(measure: Measure) -> dict[str, Any]:
+    """A measure as a task: its text, its whole period cell, and the span of its steps."""
+    return {
+        "kind": TaskKind.MEASURE.value,
+        "title": _title(measure.text.removeprefix("■").strip()),
+        "period_text": measure.period_cell[:500],
+        "start_date": min(step.start for step in measure.steps),
+        "due_date": max(step.end for step in measure.steps),
+        "recurrence": None,
+    }
+
+
+def _step_fields(step: Step) -> dict[str, Any]:
+    """A step as a task: its text, its period as written, its dates and its repeat rule."""
+    return {
+        "kind": TaskKind.STEP.value,
+        "title": _title(step.text),
+        "period_text": step.period_text[:500],
+        "start_date": step.start,
+        "due_date": step.end,
+        "recurrence": step.recurrence,
+    }
+
+
+def _import_task(
+    run: _Importer, existing: dict[str, Task], key: str, wanted: dict[str, Any], unit: Unit
+) -> Task:
+    """Create or update one imported task; a bound unit's group claims it."""
+    if unit.group_id is not None:
+        wanted = wanted | {"group_id": unit.group_id}
+    row = existing.get(key)
+    if row is None:
+        row = Task(source_key=key, created_at=run.now, updated_at=run.now, **wanted)
+        run.upsert("task", key, row, wanted, new=True)
+    else:
+        run.upsert("task", key, row, wanted, new=False)
+    return row
+
+
+def _import_scores(run: _Importer, plan: ActionPlan, topics: Mapping[int, Topic]) -> None:
+    """Part 1: the overall score and level, the ten indicators, every question per topic."""
+    year = plan.assessment_year
+    rows: list[tuple[str, dict[str, Any]]] = [
+        (
+            score_key(year, "overall"),
+            {
+                "kind": "overall",
+                "code": "",
+                "tool": "",
+                "name": plan.level,
+                "score": plan.overall_score,
+            },
+        )
+    ]
+    rows += [
+        (
+            score_key(year, "indicator", indicator.number),
+            {
+                "kind": "indicator",
+                "code": str(indicator.number),
+                "tool": indicator.group,
+                "name": indicator.name,
+                "score": indicator.score,
+            },
+        )
+        for indicator in plan.indicators
+    ]
+    rows += [
+        (
+            score_key(year, "topic", topic_number, question.id),
+            {
+                "kind": "question",
+                "code": question.id,
+                "tool": question.tool,
+                "name": "",
+                "score": question.score,
+                "topic_id": topics[topic_number].id if topic_number in topics else None,
+            },
+        )
+        for topic_number, question in plan.questions()
+    ]
+    found = {
+        score.source_key: score
+        for score in run.session.exec(select(ItaScore).where(ItaScore.assessment_year == year))
+    }
+    for key, wanted in rows:
+        row = found.get(key)
+        if row is None:
+            run.upsert(
+                "ita_score",
+                key,
+                ItaScore(source_key=key, assessment_year=year, **wanted),
+                wanted,
+                new=True,
+            )
+        else:
+            run.upsert("ita_score", key, row, wanted, new=False)
+
+
+def _title(text: str) -> str:
+    """Text that fits Task.title, cut with an ellipsis (the data file keeps the whole text)."""
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1] + "…"
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Audit-ready values: dates as ISO text."""
+    return {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in values.items()
+    }
+
+
+# --- Binding a unit to a LINE group ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What binding a unit to a group did."""
+
+    unit: Unit
+    previous_group_id: int | None
+    measures: int
+    steps: int
+    meeting_day: int | None  # set on the group from the unit's monthly meeting step
+
+
+def bind_unit(session: Session, unit: Unit, group: ChatGroup) -> Binding:
+    """Make the unit's measures and steps belong to `group`; later imports follow the binding.
+
+    When the unit owns a meeting step ("ทุกวันที่ 15 ของเดือน") and the group has no meeting
+    rule yet, the group gets that day, so the meeting reminders start there too.
+    """
+    assert group.id is not None
+    previous = unit.group_id
+    unit.group_id = group.id
+    tasks = list(
+        session.exec(
+            select(Task).where(
+                Task.unit_id == unit.id,
+                col(Task.kind).in_([TaskKind.MEASURE.value, TaskKind.STEP.value]),
+            )
+        )
+    )
+    for task in tasks:
+        task.group_id = group.id
+    meeting_day = None
+    if group.meeting_day is None:
+        meeting_day = next(
+            (day for task in tasks if (day := meeting_day_of(task)) is not None), None
+        )
+        group.meeting_day = meeting_day
+    session.flush()
+    return Binding(
+        unit=unit,
+        previous_group_id=previous,
+        measures=sum(task.kind == TaskKind.MEASURE.value for task in tasks),
+        steps=sum(task.kind == TaskKind.STEP.value for task in tasks),
+        meeting_day=meeting_day,
+    )
+
+
+def meeting_day_of(task: Task) -> int | None:
+    """The day of month of a meeting step ("monthly:day=15"), else None."""
+    if not task.recurrence:
+        return None
+    try:
+        rule = Recurrence.from_rule_string(task.recurrence)
+    except ValueError:
+        return None
+    return rule.day if rule.kind == "monthly" else None
