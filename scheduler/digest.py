@@ -71,6 +71,7 @@ def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
     blank = _Rendered("", frozenset())
 
     def render(line: Line) -> _Rendered:
+        """The line as textV2 text; each person gets one key for the whole digest."""
         parts: list[str] = []
         keys: set[str] = set()
         for segment in line:

@@ -152,6 +152,7 @@ def deadline_days(calendar: WorkCalendar, due: date) -> frozenset[date]:
     """
 
     def on_or_before(day: date) -> date:
+        """The day itself if working, else the working day before it."""
         return day if calendar.is_working_day(day) else calendar.previous_working_day(day)
 
     return frozenset(

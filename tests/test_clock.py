@@ -149,6 +149,7 @@ def test_serve_runs_the_clock_in_process(tmp_path: Path, fake_line: FakeLine) ->
     )
 
     def sent() -> bool:
+        """Whether serve's clock has sent the delivery."""
         with engine.connect() as connection:
             return connection.execute(select(DELIVERY.c.status)).scalar() == "sent"
 

@@ -227,6 +227,7 @@ def test_deadlines_and_weekly_overdue_on_the_right_days(
     year: Year,
 ) -> None:
     def days_saying(phrase: str) -> set[date]:
+        """Days whose push has a deadline line about `phrase`."""
         return {
             day
             for (group, day), [push] in year.pushes.items()

@@ -36,6 +36,7 @@ class SlowLine(FakeLine):
     """The fake LINE, slow to answer pushes, counting the pushes it accepted (200) per retry key."""
 
     def __init__(self, delay: float) -> None:
+        """A fake LINE that answers pushes after `delay` seconds."""
         super().__init__()
         self.delay = delay
         self.accepted: Counter[str] = Counter()
@@ -211,6 +212,7 @@ def test_run_catches_up_at_once_on_start(
     )
 
     def rows() -> list[Row[Any]]:
+        """The outbox now."""
         with engine.connect() as connection:
             return list(connection.execute(select(DELIVERY)))
 

@@ -29,6 +29,7 @@ def test_two_racing_senders_push_every_delivery_exactly_once(
     start = threading.Barrier(senders)
 
     def run(worker: str) -> None:
+        """One sender: its own engine, connection and LINE client."""
         own_engine = make_engine(url)  # a separate pool: as separate as another process
         line = LineClient("token", fake_line.base_url, timeout=5)
         try:
