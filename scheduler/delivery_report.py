@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from scheduler.sender import PAUSED_UNTIL, QUOTA_EXHAUSTED_AT, read_instant
 from scheduler.thaidate import format_date
 
 WINDOW = timedelta(days=30)
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 @runtime_checkable
@@ -100,19 +102,20 @@ def delivery_report(
     now: datetime,
     messenger_quota: int | None,
     *,
-    tz: tzinfo | None = None,
+    tz: tzinfo = BANGKOK,
     grace_hours: float = 6.0,
 ) -> str:
-    """The Thai answer to สถานะการส่ง: outcomes of the last 30 days, quota use and state."""
-    zone = tz or now.tzinfo
-    assert zone is not None, "delivery_report needs an aware `now`"
+    """The Thai answer to สถานะการส่ง: outcomes of the last 30 days, quota use and state.
+
+    Pass `tz=settings.timezone` and `grace_hours=settings.delivery_grace_hours`.
+    """
     counts = delivery_counts(session, now)
     connection = session.connection()
     quota_exhausted_at = read_instant(connection, QUOTA_EXHAUSTED_AT)
     paused_until = read_instant(connection, PAUSED_UNTIL)
     lines = [
         texts.delivery_report_heading(
-            format_date((now - WINDOW).astimezone(zone).date()), _when(now, zone)
+            format_date((now - WINDOW).astimezone(tz).date()), _when(now, tz)
         ),
         texts.delivery_report_counts(counts.sent, counts.late, counts.retried, counts.waiting),
         texts.delivery_report_failed(counts.failed, counts.last_failure),
@@ -120,7 +123,7 @@ def delivery_report(
         texts.delivery_report_quota(messenger_quota),
     ]
     if quota_exhausted_at is not None:
-        lines.append(texts.delivery_report_quota_exhausted(_when(quota_exhausted_at, zone)))
+        lines.append(texts.delivery_report_quota_exhausted(_when(quota_exhausted_at, tz)))
     elif paused_until is not None and paused_until > now:
-        lines.append(texts.delivery_report_paused(_when(paused_until, zone)))
+        lines.append(texts.delivery_report_paused(_when(paused_until, tz)))
     return "\n".join(lines)
