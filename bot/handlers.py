@@ -571,3 +571,6 @@ def _topic_numbered(ctx: Context, written: str) -> Topic:
     if topic is None:
         raise Refusal(texts.topic_not_found(digits[1]))
     return topic
+
+
+from bot import plan_handlers  # noqa: E402,F401  (registers the plan commands)

@@ -19,6 +19,7 @@ from linebot.v3.webhook import WebhookParser
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import export
 from bot.conversation import Conversation
 from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
@@ -111,6 +112,15 @@ def create_app(
             log.warning("health check: database unreachable: %s", error)
             return jsonify(status="error", database="unreachable"), 503
         return jsonify(status="ok", database="ok", demo_mode=settings.demo_mode), 200
+
+    @app.get("/exports/<token>")
+    def download_export(token: str) -> Response:
+        """A monthly report behind a signed link; 403 forged, 410 expired (Thai text either way)."""
+        found = export.download(services.engine, settings, token, now())
+        response = Response(found.body, status=found.status, mimetype=found.mimetype)
+        if found.filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+        return response
 
     if simulator is not None:
         _add_simulator_routes(app, simulator, settings)

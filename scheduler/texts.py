@@ -810,3 +810,207 @@ def delivery_report_quota_exhausted(since_label: str) -> str:
 def delivery_report_paused(until_label: str) -> str:
     """LINE asked us to slow down: pushes resume after a time."""
     return f"⏸️ LINE ขอให้ชะลอการส่ง — ส่งต่อหลัง {until_label}"
+
+
+# --- Action plan, ITA and export (bot.plan_*) ---------------------------------------------
+
+_IMPORT_HINT = "python -m bot import-plan data/ita-2566-plan.yaml"
+
+UNITS_NONE = f"ยังไม่มีหน่วยงานในระบบ — ผู้ดูแลระบบนำเข้าแผนก่อน: {_IMPORT_HINT}"
+UNIT_NAME_NEEDED = "พิมพ์ชื่อหน่วยงานต่อท้าย เช่น ผูกหน่วยงาน สำนักปลัดเทศบาล งานธุรการ\nเลือกจากปุ่มด้านล่างได้"
+
+
+def units_heading(count: int, unbound: int) -> str:
+    """The admin's unit list (หน่วยงาน): heading."""
+    return f"🏢 หน่วยงานตามแผน {count} หน่วย · ยังไม่ผูกกลุ่ม {unbound} หน่วย"
+
+
+def unit_line(name: str, group_label: str | None, tasks: int) -> str:
+    """One unit in the list: where it reports, and how many plan items it has."""
+    where = f"กลุ่ม {group_label}" if group_label else "⚠️ ยังไม่ผูกกลุ่ม"
+    return f"• {name}\n   {where} · {tasks} รายการ"
+
+
+UNITS_FOOTER = "ผูกในกลุ่มของหน่วยงานนั้น: ผูกหน่วยงาน <ชื่อหน่วยงาน>"
+
+
+def unit_not_found(typed: str) -> str:
+    """No unit looks like the typed name."""
+    return f"ไม่พบหน่วยงาน “{typed}” — พิมพ์ หน่วยงาน (ผู้ดูแลระบบ) เพื่อดูรายชื่อ หรือเลือกจากปุ่มด้านล่าง"
+
+
+def unit_choose(typed: str, names: list[str]) -> str:
+    """Several units look like the typed name: offer them."""
+    lines = "\n".join(f"• {name}" for name in names)
+    return f"“{typed}” ใกล้กับหน่วยงานเหล่านี้ — กดปุ่มเพื่อผูกกับกลุ่มนี้\n{lines}"
+
+
+def unit_bound(
+    name: str, measures: int, steps: int, moved_from: str | None, meeting: str | None
+) -> str:
+    """A unit now reports and is reminded in this group."""
+    lines = [
+        f"🔗 ผูก “{name}” กับกลุ่มนี้แล้ว",
+        f"{measures} มาตรการ {steps} ขั้นตอน จะรายงานและแจ้งเตือนในกลุ่มนี้",
+    ]
+    if moved_from:
+        lines.append(f"(ย้ายมาจากกลุ่ม {moved_from})")
+    if meeting:
+        lines.append(f"📅 ตั้งประชุมประจำเดือนของกลุ่มตามแผน: {meeting}")
+    lines.append("กำหนดผู้รับผิดชอบ: เพิ่มคน #เลขงาน @คน · ดูงาน: สถานะ")
+    return "\n".join(lines)
+
+
+def group_label(name: str, line_group_id: str) -> str:
+    """A group as people know it (its LINE name, or the end of its id)."""
+    return name or f"…{line_group_id[-6:]}"
+
+
+ITA_NONE = f"ยังไม่มีคะแนน ITA ในระบบ — ผู้ดูแลระบบนำเข้าแผนก่อน: {_IMPORT_HINT}"
+ITA_PASS_MARK = "เกณฑ์ผ่าน"
+ITA_INDICATORS = "ตัวชี้วัด (ต่ำสุดก่อน)"
+
+
+def ita_title(year: int) -> str:
+    """The heading of the ITA view."""
+    return f"คะแนน ITA {year}"
+
+
+def ita_overall(score: str, level: str) -> str:
+    """The overall score and its level."""
+    return f"{score} คะแนน · {level}" if level else f"{score} คะแนน"
+
+
+def ita_indicator_line(number: str, name: str, tool: str) -> str:
+    """One indicator in the overview."""
+    return f"{number}. {name} ({tool})"
+
+
+def ita_weak_heading(page: int, pages: int, pass_mark: str) -> str:
+    """The heading of one page of weak items."""
+    return f"ข้อที่ต่ำกว่า {pass_mark} ({page}/{pages})"
+
+
+def ita_item_where(tool: str, topic_numbers: list[int]) -> str:
+    """A question's tool and the plan topics it was scored under."""
+    return f"{tool} · ประเด็นที่ {', '.join(str(n) for n in topic_numbers)}"
+
+
+def ita_item_measures(measures: list[str]) -> str:
+    """The plan's measures that address a question."""
+    if not measures:
+        return "→ ยังไม่มีมาตรการในแผน"
+    return "→ มาตรการ " + " · ".join(measures)
+
+
+def ita_measure(plan_id: str, unit: str) -> str:
+    """One measure in an item's list."""
+    return f"{plan_id} {unit}".strip()
+
+
+def ita_rest(count: int, pass_mark: str) -> str:
+    """How many items reached the pass mark (not listed)."""
+    return f"อีก {count} ข้อได้ {pass_mark} ขึ้นไป (ไม่แสดง)"
+
+
+def ita_alt(year: int, overall: str, level: str, weakest: list[str]) -> str:
+    """The ITA view in one line, for notifications and old clients."""
+    return f"คะแนน ITA {year}: {overall} ({level}) — ต่ำสุด: {', '.join(weakest)}"
+
+
+PROCUREMENT_NEEDS_ITEM = "พิมพ์รายการที่จัดซื้อจัดจ้างต่อท้าย เช่น จัดซื้อ ครุภัณฑ์คอมพิวเตอร์ 3 เครื่อง"
+
+
+def procurement_title(item: str) -> str:
+    """The task a procurement creates: publish its result."""
+    return f"เผยแพร่ผลการจัดซื้อจัดจ้าง: {item}"
+
+
+def procurement_added(
+    number: int, title: str, when: str, rule: str, step_id: str | None, owner_keys: list[str]
+) -> str:
+    """Confirmation of a procurement task (textV2 template: owners are @mentioned)."""
+    owners = " ".join("{" + key + "}" for key in owner_keys)
+    basis = f" ตามมาตรการขั้นตอนที่ {step_id}" if step_id else ""
+    return (
+        f"🛒 เพิ่มงาน #{number} แล้ว\n“{title}”\n"
+        f"กำหนด {when} ({rule} นับจากวันนี้{basis})\nผู้รับผิดชอบ: {owners}"
+    )
+
+
+def export_link(month_label: str, scope: str, url: str, hours: int) -> str:
+    """The signed download link of a monthly report."""
+    return (
+        f"📊 รายงานผลการดำเนินงาน ประจำเดือน {month_label} ({scope})\n"
+        f"ดาวน์โหลดไฟล์ Excel: {url}\nลิงก์ใช้ได้ {hours} ชั่วโมง"
+    )
+
+
+EXPORT_SCOPE_GROUP = "งานของกลุ่มนี้"
+EXPORT_SCOPE_ALL = "ทุกกลุ่ม"
+EXPORT_NO_PUBLIC_URL = (
+    "ยังสร้างลิงก์ดาวน์โหลดไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน "
+    "ระหว่างนี้ใช้คำสั่ง python -m bot export --month 2567-03 -o report.xlsx"
+)
+EXPORT_LINK_EXPIRED = "ลิงก์ดาวน์โหลดนี้หมดอายุแล้ว — พิมพ์ ส่งออกรายงาน ในแชทอีกครั้งเพื่อรับลิงก์ใหม่"
+EXPORT_LINK_INVALID = "ลิงก์ดาวน์โหลดไม่ถูกต้อง — พิมพ์ ส่งออกรายงาน ในแชทเพื่อรับลิงก์ใหม่"
+
+# The monthly report workbook (bot.export).
+REPORT_SHEET = "รายงานประจำเดือน"
+REPORT_LATE_SHEET = "รายการล่าช้า"
+REPORT_COLUMNS = (
+    "ลำดับ",
+    "ประเด็น / มาตรการ / ขั้นตอน",
+    "ระยะเวลา",
+    "หน่วยงาน",
+    "ผู้รับผิดชอบ",
+    "สถานะ",
+    "ความคืบหน้า (%)",
+    "ผู้รายงาน",
+    "วันเวลาที่รายงาน",
+    "ร้อยละที่รายงาน",
+    "ผลการดำเนินงานที่รายงาน",
+)
+REPORT_LATE_COLUMNS = ("ลำดับ", "รายการ", "หน่วยงาน", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "ล่าช้า (วัน)")
+REPORT_OTHER_TASKS = "งานอื่น ๆ ที่สั่งในกลุ่ม"
+REPORT_NO_LATE = "ไม่มีรายการล่าช้า"
+
+
+def report_title(month_label: str) -> str:
+    """The first line of the workbook."""
+    return f"รายงานผลการดำเนินงานตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส (ITA) ประจำเดือน {month_label}"
+
+
+def report_subtitle(as_of: str, scope: str, made_at: str) -> str:
+    """The second line: the date the statuses are as of, the scope, when it was made."""
+    return f"สถานะ ณ วันที่ {as_of} · ขอบเขต: {scope} · จัดทำเมื่อ {made_at} โดยระบบติดตาม"
+
+
+def report_topic(number: int, title: str) -> str:
+    """A topic's row in the report."""
+    return f"ประเด็นที่ {number} {title}"
+
+
+def report_status_done(on: str) -> str:
+    """A task done (by the report's date)."""
+    return f"เสร็จแล้ว ({on})"
+
+
+REPORT_STATUS_CANCELLED = "ยกเลิก"
+REPORT_STATUS_NOT_STARTED = "ยังไม่ถึงกำหนดเริ่ม"
+REPORT_STATUS_IN_PROGRESS = "กำลังดำเนินการ"
+
+
+def report_status_late(days: int) -> str:
+    """A task past its due date and not done."""
+    return f"ล่าช้า {days} วัน"
+
+
+def report_measure_status(done: int, total: int) -> str:
+    """A measure's status: how many of its steps are done."""
+    return f"เสร็จ {done}/{total} ขั้นตอน"
+
+
+def report_period(period: str, rule: str | None) -> str:
+    """A period in Thai B.E., with its repeat rule when it repeats."""
+    return f"{period} ({rule})" if rule else period
