@@ -173,7 +173,8 @@ class WeakItem:
     measures: tuple[str, ...]
 
 
-@router.command("คะแนน ITA", "คะแนนITA", "คะแนน", "ITA", usage="คะแนน ITA")
+# Not bare "คะแนน" or "ITA": both are everyday words in a busy group.
+@router.command("คะแนน ITA", "คะแนนITA", "ita score", args=r".*", usage="คะแนน ITA")
 def ita_scores(ctx: Context) -> Reply:
     """ดูคะแนน ITA ข้อที่ต่ำสุดก่อน และมาตรการในแผนที่แก้แต่ละข้อ"""
     year = ctx.session.exec(select(func.max(ItaScore.assessment_year))).one()

@@ -934,7 +934,8 @@ def procurement_added(
     basis = f" ตามมาตรการขั้นตอนที่ {step_id}" if step_id else ""
     return (
         f"🛒 เพิ่มงาน #{number} แล้ว\n“{title}”\n"
-        f"กำหนด {when} ({rule} นับจากวันนี้{basis})\nผู้รับผิดชอบ: {owners}"
+        f"กำหนด {when} ({rule} นับจากวันนี้{basis})\nผู้รับผิดชอบ: {owners}\n"
+        f"ถ้าไม่ได้ตั้งใจสร้างงานนี้ พิมพ์ ยกเลิก #{number}"
     )
 
 
