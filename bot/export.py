@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -11,8 +10,8 @@ from io import BytesIO
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -37,7 +36,6 @@ from scheduler.thaidate import format_date, format_month, format_period, to_be_y
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_LINK_LIFETIME = timedelta(hours=24)
 # Where people download from (e.g. https://tidtam.example.go.th); links are base + /exports/….
-PUBLIC_BASE_URL_VAR = "PUBLIC_BASE_URL"
 _SALT = "tidtam.export.v1"
 
 
@@ -121,17 +119,6 @@ def read_token(
         return ReportScope(year, month, group_id)
     except (KeyError, TypeError, ValueError):  # signed by us but not a report: refuse
         raise ExportLinkError from None
-
-
-def public_base_url(settings: Settings) -> str | None:
-    """The public address links start with: Settings.public_base_url, else PUBLIC_BASE_URL.
-
-    The environment fallback stands in until Settings carries the variable itself.
-    """
-    configured = getattr(settings, "public_base_url", None) or os.environ.get(
-        PUBLIC_BASE_URL_VAR, ""
-    )
-    return str(configured).strip().rstrip("/") or None
 
 
 def download_url(base_url: str, token: str) -> str:
@@ -458,7 +445,8 @@ def monthly_report(session: Session, scope: ReportScope, *, now: datetime, tz: t
 def write_workbook(report: MonthlyReport) -> bytes:
     """Write a report: title rows, a frozen header, wrapped Thai text, late items in red."""
     book = Workbook()
-    sheet = book.active
+    # A new workbook always has its one worksheet; name it instead of adding a second.
+    sheet = book.worksheets[0]
     sheet.title = texts.REPORT_SHEET
     _heading(sheet, report, texts.REPORT_COLUMNS, _WIDTHS)
     wrap = Alignment(wrap_text=True, vertical="top")

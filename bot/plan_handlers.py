@@ -466,7 +466,7 @@ def _procurement_step(ctx: Context) -> Task | None:
 def export_report(ctx: Context, month: str = "") -> Reply:
     """(หัวหน้า) ได้ลิงก์ไฟล์ Excel รายงานผลประจำเดือน (ในกลุ่ม: งานของกลุ่ม; แชท 1:1: ทุกกลุ่ม)"""
     year, number = parse_month(month) if month.strip() else (ctx.today.year, ctx.today.month)
-    base_url = export.public_base_url(ctx.settings)
+    base_url = ctx.settings.public_base_url
     if base_url is None:
         raise Refusal(texts.EXPORT_NO_PUBLIC_URL)
     group_id = ctx.group.id if ctx.group is not None else None

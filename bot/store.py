@@ -217,4 +217,3 @@ def task_snapshot(task: Task) -> dict[str, Any]:
         "progress": task.progress,
         "group_id": task.group_id,
     }
-

@@ -36,6 +36,7 @@ class Settings:
     demo_mode: bool = False
     line_request_timeout: float = 10.0
     delivery_grace_hours: float = 6.0
+    public_base_url: str | None = None  # https://bot.example.go.th — for links the bot sends
 
     @property
     def is_production(self) -> bool:
@@ -101,6 +102,14 @@ class Settings:
                     "which is not a LINE user ID (U + 32 hex digits)"
                 )
 
+        public_base_url = get("PUBLIC_BASE_URL").rstrip("/") or None
+        if public_base_url:
+            public = urlparse(public_base_url)
+            if public.scheme not in {"http", "https"} or not public.netloc:
+                raise SettingsError(
+                    f"PUBLIC_BASE_URL must be an http(s) URL, not {public_base_url!r}"
+                )
+
         return cls(
             line_channel_secret=secret,
             line_channel_access_token=token,
@@ -112,6 +121,7 @@ class Settings:
             demo_mode=demo_mode,
             line_request_timeout=_positive_float(env, "LINE_REQUEST_TIMEOUT", 10.0),
             delivery_grace_hours=_positive_float(env, "DELIVERY_GRACE_HOURS", 6.0),
+            public_base_url=public_base_url,
         )
 
 

@@ -27,6 +27,7 @@ from tests.events import ADMIN, NOW
 from tests.fake_line import FakeLine
 
 CHANNEL_SECRET = "test-channel-secret-0123456789ab"
+PUBLIC_BASE_URL = "https://tidtam.example.go.th"
 ACCESS_TOKEN = "test-access-token"
 
 SignedPost = Callable[..., Any]
@@ -88,10 +89,16 @@ def fake_line() -> Iterator[FakeLine]:
 
 
 @pytest.fixture
-def settings(engine: Engine, fake_line: FakeLine) -> Settings:
+def settings(request: pytest.FixtureRequest, engine: Engine, fake_line: FakeLine) -> Settings:
     """Test settings: the test database, the fake LINE, a known channel secret."""
+    public = (
+        {}
+        if request.node.get_closest_marker("no_public_base_url")
+        else {"PUBLIC_BASE_URL": PUBLIC_BASE_URL}
+    )
     return Settings.from_env(
         {
+            **public,
             "BOT_ENV": "test",
             "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
             "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,

@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot import cli
 from bot.export import (
-    PUBLIC_BASE_URL_VAR,
     XLSX_MIMETYPE,
     ExportLinkError,
     ExportLinkExpired,
@@ -29,12 +28,12 @@ from models.db import session_scope
 from models.tables import Task
 from scheduler import texts
 from scheduler.plan import load_plan
-from tests.conftest import CHANNEL_SECRET, MutableClock, repository_root
+from tests.conftest import CHANNEL_SECRET, PUBLIC_BASE_URL, MutableClock, repository_root
 from tests.events import ADMIN, GROUP, NOW, OFFICER_A, OFFICER_B, SUPERVISOR, join, text_message
 from tests.test_conversation import said
 
 Say = Callable[..., list[Any]]
-BASE_URL = "https://tidtam.example.go.th"
+BASE_URL = PUBLIC_BASE_URL
 PERSONNEL = "สำนักปลัดเทศบาล งานการเจ้าหน้าที่"
 
 
@@ -81,9 +80,7 @@ def test_the_export_of_a_scripted_month(
     engine: Engine,
     clock: MutableClock,
     client: FlaskClient,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(PUBLIC_BASE_URL_VAR, BASE_URL + "/")
     numbers = script_march(conversation, engine, clock)
     clock.now = NOW + timedelta(days=32)  # 2 April 2024: March is over
 
@@ -164,9 +161,7 @@ def test_a_supervisor_in_a_11_chat_exports_every_group(
     engine: Engine,
     clock: MutableClock,
     client: FlaskClient,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(PUBLIC_BASE_URL_VAR, BASE_URL)
     script_march(conversation, engine, clock)
     answer = said(
         conversation(text_message("ส่งออกรายงาน 2567-03", user_id=SUPERVISOR, group_id=None))
@@ -179,10 +174,10 @@ def test_a_supervisor_in_a_11_chat_exports_every_group(
     assert len([row for row in table if row[0]]) == 56
 
 
+@pytest.mark.no_public_base_url
 def test_officers_cannot_export_and_a_missing_base_url_is_explained(
-    conversation: Say, engine: Engine, clock: MutableClock, monkeypatch: pytest.MonkeyPatch
+    conversation: Say, engine: Engine, clock: MutableClock
 ) -> None:
-    monkeypatch.delenv(PUBLIC_BASE_URL_VAR, raising=False)
     script_march(conversation, engine, clock)
     assert "ใช้ได้เฉพาะ" in said(conversation(in_group("ส่งออกรายงาน", OFFICER_A)))
     assert "PUBLIC_BASE_URL" in said(conversation(in_group("ส่งออกรายงาน", SUPERVISOR)))
