@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -34,6 +35,8 @@ class Context:
     sender: Person
     group: ChatGroup | None  # None in a 1:1 chat
     mentions: list[Person] = field(default_factory=list)  # tagged people, the bot excluded
+    # This month's LINE message use; injected so handlers never talk to LINE themselves.
+    quota_used: Callable[[], int | None] = lambda: None
 
     @property
     def today(self) -> date:

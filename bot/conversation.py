@@ -23,6 +23,7 @@ from models.db import session_scope
 from models.settings import Settings
 from models.tables import ChatGroup, Delivery, DeliveryStatus, EventStatus, InboundEvent, Person
 from scheduler import texts
+from scheduler.delivery_report import read_quota
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.thaidate import ThaiDateError
 
@@ -236,7 +237,9 @@ class Conversation:
         if group is not None:  # someone tagged in a group is a member of it
             for person in mentions:
                 store.note_member(session, group, person, now)
-        ctx = Context(session, self.settings, now, sender, group, mentions)
+        ctx = Context(
+            session, self.settings, now, sender, group, mentions, lambda: read_quota(self.line)
+        )
         if command.roles is not None and role_of(sender, self.settings) not in command.roles:
             return [
                 text(texts.needs_role([texts.ROLE_LABELS[r.value] for r in sorted(command.roles)]))

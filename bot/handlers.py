@@ -28,6 +28,7 @@ from scheduler.calendar import (
     WorkCalendar,
     canonical_province,
 )
+from scheduler.delivery_report import delivery_report
 from scheduler.recurrence import parse_recurrence
 from scheduler.thaidate import format_date, format_month, format_period, parse_period
 
@@ -537,6 +538,18 @@ def set_province(ctx: Context, province: str) -> Reply:
     }
     local = store.calendar_for(ctx.session, group).holidays_between(year_start, year_end)
     return texts.province_set(name, len([day for day, _ in local if day not in national]))
+
+
+@router.command("สถานะการส่ง", "deliveries", roles=(Role.ADMIN,), usage="สถานะการส่ง")
+def delivery_status(ctx: Context) -> Reply:
+    """(ผู้ดูแลระบบ) ดูผลการส่งแจ้งเตือน 30 วันล่าสุด และโควตาข้อความของเดือนนี้"""
+    return delivery_report(
+        ctx.session,
+        ctx.now,
+        ctx.quota_used(),
+        tz=ctx.settings.timezone,
+        grace_hours=ctx.settings.delivery_grace_hours,
+    )
 
 
 def _keyword_parts(rest: str) -> dict[str, str]:

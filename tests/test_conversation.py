@@ -412,3 +412,19 @@ def test_limits_on_length_and_mentions_are_explained(conversation: Say, engine: 
     assert "ไม่เกิน 20 คน" in said(conversation(in_group(command, SUPERVISOR, *many)))
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Task)).one() == 0
+
+
+def test_admins_see_delivery_status_with_the_quota_and_officers_do_not(
+    conversation: Say, fake_line: FakeLine, engine: Engine, clock: MutableClock
+) -> None:
+    from scheduler.sender import QUOTA_EXHAUSTED_AT, write_state
+
+    set_up_group(conversation)
+    with engine.begin() as connection:
+        write_state(connection, QUOTA_EXHAUSTED_AT, clock.now.isoformat(), clock.now)
+    fake_line.answer("GET", "/v2/bot/message/quota/consumption", 200, {"totalUsage": 1234})
+    answer = said(conversation(text_message("สถานะการส่ง", user_id=ADMIN, group_id=None)))
+    assert "ใช้ไปแล้ว 1,234 ข้อความ" in answer
+    assert "โควตาข้อความรายเดือนของ LINE หมดแล้ว" in answer
+    refused = said(conversation(text_message("สถานะการส่ง", user_id=OFFICER_A, group_id=None)))
+    assert "ใช้ได้เฉพาะผู้ดูแลระบบ" in refused
