@@ -12,7 +12,7 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine, session_scope
-from models.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from models.migrate import SchemaBehind, current_revision, ready_engine, upgrade
 from models.settings import Settings, SettingsError
 
 log = logging.getLogger("tidtam")
@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-scheduler", action="store_true", help="web only: do not run the reminder clock here"
     )
     serve.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve the LINE-group simulator at /simulator (the default without LINE credentials)",
+    )
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -72,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             threads=args.threads,
+            demo=args.demo,
             with_scheduler=not args.no_scheduler,
         )
     if args.command == "db":
@@ -97,41 +103,50 @@ def database_command(settings: Settings, command: str) -> int:
         engine.dispose()
 
 
-def serve(settings: Settings, *, host: str, port: int, threads: int, with_scheduler: bool) -> int:
+def serve(
+    settings: Settings, *, host: str, port: int, threads: int, with_scheduler: bool, demo: bool
+) -> int:
     """Serve the app with waitress and, unless told not to, the reminder clock in a thread.
 
-    SQLite schemas are created or upgraded first.
+    Demo mode (no LINE credentials, or --demo) serves the LINE-group simulator instead of
+    talking to LINE, and its reminder clock moves with the simulator's "go to date".
     """
     from waitress import serve as waitress_serve
 
-    from bot.webhook import create_app
-
-    engine = make_engine(settings.database_url)
-    if settings.is_sqlite:
-        upgrade(engine)
-    elif not is_up_to_date(engine):
-        print(
-            f"tidtam: the database schema is at {current_revision(engine) or 'nothing'}, "
-            f"this code needs {head_revision()}: run `python -m bot db upgrade` first",
-            file=sys.stderr,
-        )
+    engine = _ready_engine(settings)
+    if engine is None:
         return 2
-    if settings.demo_mode:
-        log.info("demo mode: no LINE credentials set; webhooks are checked with the demo secret")
     clock = None
-    if with_scheduler:
-        from bot.line_api import LineClient
-        from scheduler.clock import start_background_clock
+    if demo or settings.demo_mode:
+        from bot.demo import create_demo_app
 
-        line = LineClient(
-            settings.line_channel_access_token,
-            settings.line_api_base_url,
-            timeout=settings.line_request_timeout,
-        )
-        clock = start_background_clock(engine, line, settings)
-    else:
         engine.dispose()
-    app = create_app(settings)
+        local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        app = create_demo_app(settings, f"http://{local}:{port}")
+        why = "--demo" if demo and not settings.demo_mode else "no LINE credentials set"
+        log.info(
+            "demo mode (%s): open http://%s:%d/simulator — LINE is simulated, reminders follow "
+            "the simulator's clock",
+            why,
+            local,
+            port,
+        )
+    else:
+        from bot.webhook import create_app
+
+        if with_scheduler:
+            from bot.line_api import LineClient
+            from scheduler.clock import start_background_clock
+
+            line = LineClient(
+                settings.line_channel_access_token,
+                settings.line_api_base_url,
+                timeout=settings.line_request_timeout,
+            )
+            clock = start_background_clock(engine, line, settings)
+        else:
+            engine.dispose()
+        app = create_app(settings)
     log.info("Tidtam listening on http://%s:%d (POST /callback, GET /healthz)", host, port)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="tidtam")
@@ -143,18 +158,11 @@ def serve(settings: Settings, *, host: str, port: int, threads: int, with_schedu
 
 def _ready_engine(settings: Settings) -> Engine | None:
     """The database engine with a current schema (SQLite is upgraded here), else None."""
-    engine = make_engine(settings.database_url)
-    if settings.is_sqlite:
-        upgrade(engine)
-    elif not is_up_to_date(engine):
-        print(
-            f"tidtam: the database schema is at {current_revision(engine) or 'nothing'}, "
-            f"this code needs {head_revision()}: run `python -m bot db upgrade` first",
-            file=sys.stderr,
-        )
-        engine.dispose()
+    try:
+        return ready_engine(settings.database_url)
+    except SchemaBehind as error:
+        print(f"tidtam: {error}", file=sys.stderr)
         return None
-    return engine
 
 
 def import_plan_command(settings: Settings, path: str) -> int:

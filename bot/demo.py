@@ -1,31 +1,46 @@
-"""Demo data: the simulator's group and people, created once on the first demo start."""
+"""Demo mode: the simulator's group, people and imported plan, and the app that serves them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot import store
 from bot.line_api import LineClient
+from bot.plan_import import bind_unit, import_plan
 from bot.simulator import DEMO_GROUP_ID, DEMO_GROUP_NAME, DemoClock, DemoPerson, Simulator
 from bot.webhook import create_app
 from models.db import make_engine, session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, GroupMember, Person
+from models.tables import ChatGroup, GroupMember, Person, Task, TaskKind, TaskStatus, Unit
 from scheduler import texts
 from scheduler.clock import tick
+from scheduler.plan import load_plan
 
 if TYPE_CHECKING:
     from flask import Flask  # the app comes from bot.webhook; only the type is named here
 
+# The source plan as transcribed in the repository (a checkout or an editable install).
+PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "ita-2566-plan.yaml"
 
-def seed_demo(session: Session, people: tuple[DemoPerson, ...], now: datetime) -> bool:
-    """Create the demo group (meeting on the 15th, 09:30) and its people; False if already there."""
+
+def seed_demo(
+    session: Session,
+    people: tuple[DemoPerson, ...],
+    now: datetime,
+    plan_path: Path | None = PLAN_FILE,
+) -> bool:
+    """Create the demo group, its people and (from `plan_path`) the plan; False if already there.
+
+    The plan's units are all bound to the demo group; officers take turns owning its steps,
+    and steps that ended over two weeks before `now` count as done, so the status is lifelike.
+    """
     if store.group_by_line_id(session, DEMO_GROUP_ID) is not None:
         return False
     group = ChatGroup(
@@ -51,10 +66,34 @@ def seed_demo(session: Session, people: tuple[DemoPerson, ...], now: datetime) -
         if demo_person.in_group:
             assert group.id is not None and person.id is not None
             session.add(GroupMember(group_id=group.id, person_id=person.id, seen_at=now))
+    if plan_path is not None and plan_path.exists():
+        import_plan(session, load_plan(plan_path), now=now)
+        for unit in session.exec(select(Unit).order_by(col(Unit.id))):
+            bind_unit(session, unit, group)
+        officer_ids = [p.user_id for p in people if p.role == "officer" and p.in_group]
+        officers = [store.get_or_create_person(session, user_id) for user_id in officer_ids]
+        _share_out_steps(session, group, officers, now)
     store.audit(
         session, actor=None, action="demo.seed", entity="group", entity_id=DEMO_GROUP_ID, at=now
     )
     return True
+
+
+def _share_out_steps(
+    session: Session, group: ChatGroup, officers: list[Person], now: datetime
+) -> None:
+    """Officers take turns owning the plan's steps; long-finished steps are marked done."""
+    steps = session.exec(
+        select(Task)
+        .where(Task.group_id == group.id, Task.kind == TaskKind.STEP.value)
+        .order_by(col(Task.id))
+    )
+    finished_before = now.date() - timedelta(days=14)
+    for number, step in enumerate(steps):
+        if officers:
+            store.set_owners(session, step, [officers[number % len(officers)]])
+        if step.due_date is not None and step.due_date < finished_before and not step.recurrence:
+            step.status, step.progress, step.done_at = TaskStatus.DONE.value, 100, now
 
 
 # Mid-way through the plan's fiscal year 2567, two weeks before the June meeting that moves
@@ -62,7 +101,12 @@ def seed_demo(session: Session, people: tuple[DemoPerson, ...], now: datetime) -
 DEMO_START = datetime(2024, 6, 3, 9, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
 
 
-def create_demo_app(settings: Settings, self_url: str, start: datetime = DEMO_START) -> Flask:
+def create_demo_app(
+    settings: Settings,
+    self_url: str,
+    start: datetime = DEMO_START,
+    plan_path: Path | None = PLAN_FILE,
+) -> Flask:
     """The app with the LINE-group simulator: LINE calls go to our own fake LINE endpoints."""
     settings = replace(
         settings, line_api_base_url=self_url.rstrip("/") + "/simulator/line", demo_mode=True
@@ -71,7 +115,7 @@ def create_demo_app(settings: Settings, self_url: str, start: datetime = DEMO_ST
     simulator = Simulator(settings.line_channel_secret, clock)
     engine = make_engine(settings.database_url)
     with session_scope(engine) as session:
-        seeded = seed_demo(session, simulator.people, clock())
+        seeded = seed_demo(session, simulator.people, clock(), plan_path)
     messenger = LineClient(
         settings.line_channel_access_token,
         settings.line_api_base_url,

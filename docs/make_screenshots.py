@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -41,17 +42,18 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 520, "height": 860}, device_scale_factor=2)
         page.goto(base_url + "/simulator")
         page.select_option("#who", "supervisor")
+        numbers: list[str] = []
         for text in (
             "เพิ่มงาน จัดทำคู่มือการปฏิบัติงาน @สมชาย @สมศรี กำหนด 31 พ.ค. 2567",
             "เพิ่มงาน ทำป้ายประกาศช่องทางร้องเรียน @สมชาย กำหนด 28 มิ.ย. 2567",
         ):
             page.fill("#input", text)
             page.press("#input", "Enter")
-            expect(page.locator(".row[data-kind=bot]").last).to_contain_text(
-                "เพิ่มงาน #", timeout=15_000
-            )
+            answer = page.locator(".row[data-kind=bot]").last
+            expect(answer).to_contain_text("เพิ่มงาน #", timeout=15_000)
+            numbers += re.findall(r"เพิ่มงาน #(\d+)", answer.inner_text())
         page.select_option("#who", "officer2")
-        page.fill("#input", "รายงาน #1 ส่งร่างคู่มือให้หัวหน้าแล้ว 80%")
+        page.fill("#input", f"รายงาน #{numbers[0]} ส่งร่างคู่มือให้หัวหน้าแล้ว 80%")
         page.press("#input", "Enter")
         expect(page.locator(".row[data-kind=bot]").last).to_contain_text(
             "บันทึกรายงาน", timeout=15_000

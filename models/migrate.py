@@ -8,6 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from models.db import make_engine
+
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations."""
@@ -40,3 +42,25 @@ def head_revision() -> str | None:
 def is_up_to_date(engine: Engine) -> bool:
     """True when the database is at the newest shipped revision."""
     return current_revision(engine) == head_revision()
+
+
+class SchemaBehind(RuntimeError):
+    """The database's schema is older than the code (run `python -m bot db upgrade`)."""
+
+
+def ready_engine(database_url: str, *, upgrade_sqlite: bool = True) -> Engine:
+    """An engine on a database at the newest schema; SQLite files are upgraded on the spot.
+
+    PostgreSQL is upgraded only by the explicit deployment step, so here it raises SchemaBehind.
+    """
+    engine = make_engine(database_url)
+    if upgrade_sqlite and engine.dialect.name == "sqlite":
+        upgrade(engine)
+    elif not is_up_to_date(engine):
+        behind = current_revision(engine) or "nothing"
+        engine.dispose()
+        raise SchemaBehind(
+            f"the database schema is at {behind}, this code needs {head_revision()}: "
+            "run `python -m bot db upgrade` first"
+        )
+    return engine

@@ -12,8 +12,8 @@ from dotenv import load_dotenv
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.db import make_engine, ping
-from models.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from models.db import ping
+from models.migrate import SchemaBehind, ready_engine
 from models.settings import Settings, SettingsError
 from scheduler.clock import run_clock, tick
 
@@ -49,16 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _ready_engine(settings: Settings) -> Engine:
     """The database, answering and at the newest schema (SQLite is upgraded here, as serve does)."""
-    engine = make_engine(settings.database_url)
+    engine = ready_engine(settings.database_url)
     ping(engine)
-    if settings.is_sqlite:
-        upgrade(engine)
-    elif not is_up_to_date(engine):
-        engine.dispose()
-        raise RuntimeError(
-            f"the database schema is at {current_revision(engine) or 'nothing'}, this code needs "
-            f"{head_revision()}: run `python -m bot db upgrade` first"
-        )
     return engine
 
 
@@ -76,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         engine = _ready_engine(settings)
-    except (SQLAlchemyError, RuntimeError) as error:
+    except (SQLAlchemyError, SchemaBehind) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         print(f"tidtam scheduler: database unusable: {reason}", file=sys.stderr)
         return 1

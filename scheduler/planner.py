@@ -26,6 +26,7 @@ from models.tables import (
     ProgressReport,
     Role,
     Task,
+    TaskKind,
     TaskOwner,
     TaskStatus,
 )
@@ -485,6 +486,8 @@ def load_groups(session: Session, tz: tzinfo, since: datetime, until: datetime) 
             select(Task).where(
                 col(Task.group_id).in_(group_ids),
                 col(Task.status).in_([TaskStatus.OPEN.value, TaskStatus.DONE.value]),
+                # A plan measure is the heading over its steps; the steps carry the dates to chase.
+                col(Task.kind) != TaskKind.MEASURE.value,
             )
         )
     )

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models.tables import ChatGroup, HolidayOverride, OverrideKind
+from models.tables import ChatGroup, HolidayOverride, OverrideKind, Task
 from scheduler.calendar import WorkCalendar
 from scheduler.planner import (
     GroupFacts,
@@ -202,3 +202,28 @@ def test_an_inactive_group_gets_nothing(engine: Engine) -> None:
             tz=BANGKOK,
         )
     assert result.planned == result.missed == 0
+
+
+def test_plan_measures_are_headings_and_only_their_steps_are_chased(engine: Engine) -> None:
+    add_group(engine)
+    with Session(engine) as session:
+        group_id = session.exec(select(ChatGroup.id)).one()
+        measure = Task(
+            kind="measure", group_id=group_id, title="มาตรการหัวเรื่อง", due_date=date(2024, 6, 17)
+        )
+        session.add(measure)
+        session.flush()
+        session.add(
+            Task(
+                kind="step",
+                parent_id=measure.id,
+                group_id=group_id,
+                title="ขั้นตอนที่ต้องตาม",
+                due_date=date(2024, 6, 17),
+            )
+        )
+        session.commit()
+        [group] = load_groups(
+            session, BANGKOK, datetime(2024, 6, 1, tzinfo=UTC), datetime(2024, 7, 1, tzinfo=UTC)
+        )
+    assert [task.title for task in group.tasks] == ["ขั้นตอนที่ต้องตาม"]
