@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scheduler import texts
+
 Message = dict[str, Any]
 
 # LINE's limits: 5,000 characters per text message, 13 quick-reply buttons, 20-char labels.
@@ -95,7 +97,7 @@ class TopicCard:
 
 
 MAX_BUBBLES = 12  # LINE's carousel limit
-_GREEN, _RED, _GREY = "#1DB446", "#D93025", "#8C8C8C"
+_GREEN, _AMBER, _RED, _GREY = "#1DB446", "#E37400", "#D93025", "#8C8C8C"
 
 
 def _topic_bubble(heading: str, topic: TopicCard) -> dict[str, Any]:
@@ -148,5 +150,119 @@ def _topic_bubble(heading: str, topic: TopicCard) -> dict[str, Any]:
                 {"type": "text", "text": topic.title, "weight": "bold", "size": "sm", "wrap": True},
             ],
         },
+        "body": {"type": "box", "layout": "vertical", "contents": body},
+    }
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    """A question scored below the pass mark, the topics it was scored under, and their measures."""
+
+    code: str
+    tool: str
+    score: float
+    topics: tuple[int, ...]
+    measures: tuple[str, ...]
+
+
+def _score_colour(score: float, pass_mark: float) -> str:
+    """Red far below the pass mark, amber just below, green at or above."""
+    if score >= pass_mark:
+        return _GREEN
+    return _AMBER if score >= pass_mark - 10 else _RED
+
+
+def _ita_header(year: int, subtitle: str) -> dict[str, Any]:
+    """A bubble header: the view's title and what this bubble shows."""
+    return {
+        "type": "box",
+        "layout": "vertical",
+        "contents": [
+            {"type": "text", "text": texts.ita_title(year), "size": "xxs", "color": _GREY},
+            {"type": "text", "text": subtitle, "weight": "bold", "size": "sm", "wrap": True},
+        ],
+    }
+
+
+def _score_row(label: str, score: float, pass_mark: float, size: str = "xs") -> dict[str, Any]:
+    """A label on the left, its score on the right, coloured by the pass mark."""
+    return {
+        "type": "box",
+        "layout": "horizontal",
+        "margin": "sm",
+        "contents": [
+            {"type": "text", "text": label, "size": size, "wrap": True, "flex": 5},
+            {
+                "type": "text",
+                "text": f"{score:.2f}",
+                "size": size,
+                "align": "end",
+                "weight": "bold",
+                "color": _score_colour(score, pass_mark),
+                "flex": 2,
+            },
+        ],
+    }
+
+
+def ita_overview_bubble(
+    year: int, overall: str, level: str, indicators: Sequence[tuple[str, float]], pass_mark: float
+) -> dict[str, Any]:
+    """The overall score and the ten indicators, weakest first."""
+    body: list[dict[str, Any]] = [
+        {"type": "text", "text": texts.ita_overall(overall, level), "weight": "bold", "size": "lg"},
+        {
+            "type": "text",
+            "text": f"{texts.ITA_PASS_MARK} {pass_mark:.2f}",
+            "size": "xxs",
+            "color": _GREY,
+        },
+        {"type": "separator", "margin": "md"},
+        {
+            "type": "text",
+            "text": texts.ITA_INDICATORS,
+            "size": "xs",
+            "margin": "md",
+            "color": _GREY,
+        },
+    ]
+    body += [_score_row(label, score, pass_mark) for label, score in indicators]
+    return {
+        "type": "bubble",
+        "size": "kilo",
+        "header": _ita_header(year, texts.ita_title(year)),
+        "body": {"type": "box", "layout": "vertical", "contents": body},
+    }
+
+
+def ita_weak_bubble(
+    year: int, items: Sequence[WeakItem], page: int, pages: int, passed: int, pass_mark: float
+) -> dict[str, Any]:
+    """Up to five weak questions, each with the plan's measures that address it."""
+    body: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        if index:
+            body.append({"type": "separator", "margin": "md"})
+        body.append(_score_row(item.code, item.score, pass_mark, "sm"))
+        where = texts.ita_item_where(item.tool, list(item.topics))
+        body.append({"type": "text", "text": where, "size": "xxs", "color": _GREY})
+        measures = texts.ita_item_measures(list(item.measures))
+        body.append({"type": "text", "text": measures, "size": "xxs", "wrap": True})
+    if passed:
+        rest = texts.ita_rest(passed, f"{pass_mark:.2f}")
+        body.append(
+            {
+                "type": "text",
+                "text": rest,
+                "size": "xxs",
+                "color": _GREY,
+                "margin": "lg",
+                "wrap": True,
+            }
+        )
+    return {
+        "type": "bubble",
+        "size": "kilo",
+        "header": _ita_header(year, texts.ita_weak_heading(page, pages, f"{pass_mark:.2f}")),
         "body": {"type": "box", "layout": "vertical", "contents": body},
     }

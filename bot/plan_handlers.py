@@ -6,15 +6,23 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import col, func, select
 
 from bot import export, store
 from bot.context import Context, Refusal
 from bot.handlers import SUPERVISORS, router
-from bot.messages import MAX_LABEL, MAX_QUICK_REPLIES, Mention, Message, flex, text
+from bot.messages import (
+    MAX_LABEL,
+    MAX_QUICK_REPLIES,
+    Mention,
+    Message,
+    WeakItem,
+    flex,
+    ita_overview_bubble,
+    ita_weak_bubble,
+    text,
+)
 from bot.messages import text_with_mentions as mention_text
 from bot.plan_import import bind_unit, plan_id
 from bot.router import Reply
@@ -159,18 +167,6 @@ def list_units(ctx: Context) -> Reply:
 PASS_MARK = 85.0  # the ITA pass mark: items below it are the ones the plan must lift
 ITEMS_PER_BUBBLE = 5
 MAX_WEAK_BUBBLES = 11  # with the overview, LINE's carousel limit of 12
-_RED, _AMBER, _GREEN, _GREY = "#D93025", "#E37400", "#1DB446", "#8C8C8C"
-
-
-@dataclass(frozen=True)
-class WeakItem:
-    """A question scored below the pass mark, the topics it was scored under, and their measures."""
-
-    code: str
-    tool: str
-    score: float
-    topics: tuple[int, ...]
-    measures: tuple[str, ...]
 
 
 # Not bare "คะแนน" or "ITA": both are everyday words in a busy group.
@@ -191,9 +187,12 @@ def ita_scores(ctx: Context) -> Reply:
     pages = [weak[i : i + ITEMS_PER_BUBBLE] for i in range(0, len(weak), ITEMS_PER_BUBBLE)][
         :MAX_WEAK_BUBBLES
     ]
-    bubbles = [_overview_bubble(year, overall_text, level, indicators)]
+    rows = [(texts.ita_indicator_line(s.code, s.name, s.tool), s.score) for s in indicators]
+    bubbles = [ita_overview_bubble(year, overall_text, level, rows, PASS_MARK)]
     bubbles += [
-        _weak_bubble(year, page, number, len(pages), passed if number == len(pages) else 0)
+        ita_weak_bubble(
+            year, page, number, len(pages), passed if number == len(pages) else 0, PASS_MARK
+        )
         for number, page in enumerate(pages, start=1)
     ]
     weakest = [f"{item.code} {item.score:.2f}" for item in weak[:8]]
@@ -254,122 +253,6 @@ def _number(code: str) -> int:
     """The number of a question id ("e10" → 10)."""
     digits = code[1:]
     return int(digits) if digits.isdigit() else 0
-
-
-def _colour(score: float) -> str:
-    """Red far below the pass mark, amber just below, green at or above."""
-    if score >= PASS_MARK:
-        return _GREEN
-    return _AMBER if score >= PASS_MARK - 10 else _RED
-
-
-def _header(year: int, subtitle: str) -> dict[str, Any]:
-    """A bubble header: the view's title and what this bubble shows."""
-    return {
-        "type": "box",
-        "layout": "vertical",
-        "contents": [
-            {"type": "text", "text": texts.ita_title(year), "size": "xxs", "color": _GREY},
-            {"type": "text", "text": subtitle, "weight": "bold", "size": "sm", "wrap": True},
-        ],
-    }
-
-
-def _score_row(label: str, score: float, size: str = "xs") -> dict[str, Any]:
-    """A label on the left, its score on the right, coloured by the pass mark."""
-    return {
-        "type": "box",
-        "layout": "horizontal",
-        "margin": "sm",
-        "contents": [
-            {"type": "text", "text": label, "size": size, "wrap": True, "flex": 5},
-            {
-                "type": "text",
-                "text": f"{score:.2f}",
-                "size": size,
-                "align": "end",
-                "weight": "bold",
-                "color": _colour(score),
-                "flex": 2,
-            },
-        ],
-    }
-
-
-def _overview_bubble(
-    year: int, overall: str, level: str, indicators: Sequence[ItaScore]
-) -> dict[str, Any]:
-    """The overall score and the ten indicators, weakest first."""
-    body: list[dict[str, Any]] = [
-        {"type": "text", "text": texts.ita_overall(overall, level), "weight": "bold", "size": "lg"},
-        {
-            "type": "text",
-            "text": f"{texts.ITA_PASS_MARK} {PASS_MARK:.2f}",
-            "size": "xxs",
-            "color": _GREY,
-        },
-        {"type": "separator", "margin": "md"},
-        {
-            "type": "text",
-            "text": texts.ITA_INDICATORS,
-            "size": "xs",
-            "margin": "md",
-            "color": _GREY,
-        },
-    ]
-    body += [
-        _score_row(texts.ita_indicator_line(s.code, s.name, s.tool), s.score) for s in indicators
-    ]
-    return {
-        "type": "bubble",
-        "size": "kilo",
-        "header": _header(year, texts.ita_title(year)),
-        "body": {"type": "box", "layout": "vertical", "contents": body},
-    }
-
-
-def _weak_bubble(
-    year: int, items: Sequence[WeakItem], page: int, pages: int, passed: int
-) -> dict[str, Any]:
-    """Up to five weak questions, each with the plan's measures that address it."""
-    body: list[dict[str, Any]] = []
-    for index, item in enumerate(items):
-        if index:
-            body.append({"type": "separator", "margin": "md"})
-        body.append(_score_row(item.code, item.score, "sm"))
-        body.append(
-            {
-                "type": "text",
-                "text": texts.ita_item_where(item.tool, list(item.topics)),
-                "size": "xxs",
-                "color": _GREY,
-            }
-        )
-        body.append(
-            {
-                "type": "text",
-                "text": texts.ita_item_measures(list(item.measures)),
-                "size": "xxs",
-                "wrap": True,
-            }
-        )
-    if passed:
-        body.append(
-            {
-                "type": "text",
-                "text": texts.ita_rest(passed, f"{PASS_MARK:.2f}"),
-                "size": "xxs",
-                "color": _GREY,
-                "margin": "lg",
-                "wrap": True,
-            }
-        )
-    return {
-        "type": "bubble",
-        "size": "kilo",
-        "header": _header(year, texts.ita_weak_heading(page, pages, f"{PASS_MARK:.2f}")),
-        "body": {"type": "box", "layout": "vertical", "contents": body},
-    }
 
 
 # --- Procurement ("ทุกครั้งที่มีการจัดซื้อจัดจ้าง … ภายใน 5 วัน") -----------------------------
