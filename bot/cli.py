@@ -8,12 +8,11 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from dotenv import load_dotenv
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine, session_scope
 from models.migrate import SchemaBehind, current_revision, ready_engine, upgrade
-from models.settings import Settings, SettingsError
+from models.settings import Settings, settings_for_command
 
 log = logging.getLogger("tidtam")
 
@@ -62,14 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; settings errors are one line on stderr and exit code 2."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    load_dotenv()  # a local .env fills in variables the environment does not set
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"tidtam: configuration error: {error}", file=sys.stderr)
+    settings = settings_for_command("tidtam")
+    if settings is None:
         return 2
     if args.command == "serve":
         return serve(

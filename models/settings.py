@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///tidtam.db"
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
@@ -137,3 +141,19 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name} must be greater than 0, not {raw!r}")
     return value
+
+
+def settings_for_command(program: str) -> Settings | None:
+    """For an entry point: logging on, a local .env read, settings validated.
+
+    Returns None after printing the one-line error, so the caller exits with code 2.
+    """
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    load_dotenv()  # a local .env fills in variables the environment does not set
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        print(f"{program}: configuration error: {error}", file=sys.stderr)
+        return None

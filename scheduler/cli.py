@@ -8,13 +8,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from dotenv import load_dotenv
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.db import ping
 from models.migrate import SchemaBehind, ready_engine
-from models.settings import Settings, SettingsError
+from models.settings import Settings, settings_for_command
 from scheduler.clock import run_clock, tick
 
 log = logging.getLogger("tidtam")
@@ -57,14 +56,8 @@ def _ready_engine(settings: Settings) -> Engine:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `run` or `tick`; exit 2 on configuration errors, 1 when the database is unusable."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    load_dotenv()  # a local .env fills in variables the environment does not set
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"tidtam scheduler: configuration error: {error}", file=sys.stderr)
+    settings = settings_for_command("tidtam scheduler")
+    if settings is None:
         return 2
     try:
         engine = _ready_engine(settings)
