@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from bot import handlers, store
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_COMMAND_LENGTH = 2000  # a command longer than this is a paste, not a command
 MAX_MENTIONS = 20
+MAX_DATABASE_ATTEMPTS = 5  # database errors before an event is given up as failed
 # LINE reply tokens expire about a minute after the event; past this we push instead.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # A stored answer waits this long for the reply token before the sender may push it instead.
@@ -103,11 +105,37 @@ class Conversation:
         now = self.clock()
         try:
             answer = self._apply(event_row_id, raw, names, now)
+        except DBAPIError as error:
+            # The database, not the command, failed (a lost connection, or another process
+            # registering the same group at the same moment): the row stays unprocessed and
+            # the inbox sweep tries again, up to MAX_DATABASE_ATTEMPTS times.
+            if self._count_attempt(event_row_id) < MAX_DATABASE_ATTEMPTS:
+                log.warning("event %s: database error, will retry: %s", event_row_id, error)
+                return
+            log.exception("event %s failed %d times", event_row_id, MAX_DATABASE_ATTEMPTS)
+            answer = self._fail(event_row_id, raw, error, now)
         except Exception as error:  # a bug must not cost the user an answer or LINE a 5xx
             log.exception("event %s failed", event_row_id)
             answer = self._fail(event_row_id, raw, error, now)
         if answer is not None:
             self._deliver(event_row_id, raw, answer, now)
+
+    def _count_attempt(self, event_row_id: int) -> int:
+        """Note one more failed try of an unprocessed event; how many there have been."""
+        try:
+            with session_scope(self.engine) as session:
+                session.execute(
+                    update(InboundEvent)
+                    .where(
+                        col(InboundEvent.id) == event_row_id,
+                        col(InboundEvent.status) == EventStatus.RECEIVED.value,
+                    )
+                    .values(attempts=InboundEvent.attempts + 1)
+                )
+                row = session.get(InboundEvent, event_row_id)
+                return row.attempts if row is not None else MAX_DATABASE_ATTEMPTS
+        except DBAPIError:
+            return 0  # the database is still away; the sweep will come back to this row
 
     def _apply(
         self, event_row_id: int, raw: dict[str, Any], names: dict[str, str], now: datetime

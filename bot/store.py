@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
     AuditEntry,
@@ -22,6 +23,8 @@ from models.tables import (
 )
 from scheduler.calendar import WorkCalendar
 
+Row = TypeVar("Row", bound=SQLModel)
+
 
 def person_by_line_id(session: Session, line_user_id: str) -> Person | None:
     """The person with this LINE user ID, if seen before."""
@@ -32,9 +35,11 @@ def get_or_create_person(session: Session, line_user_id: str, name_hint: str = "
     """The person with this LINE user ID, created on first sight."""
     person = person_by_line_id(session, line_user_id)
     if person is None:
-        person = Person(line_user_id=line_user_id, display_name=name_hint[:200])
-        session.add(person)
-        session.flush()
+        person = insert_once(
+            session,
+            Person(line_user_id=line_user_id, display_name=name_hint[:200]),
+            lambda: person_by_line_id(session, line_user_id),
+        )
     elif name_hint and not person.display_name:
         person.display_name = name_hint[:200]
     return person
@@ -49,10 +54,25 @@ def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> 
     """The group with this LINE group ID, registered on first sight (active)."""
     group = group_by_line_id(session, line_group_id)
     if group is None:
-        group = ChatGroup(line_group_id=line_group_id, joined_at=now)
-        session.add(group)
-        session.flush()
+        group = insert_once(
+            session,
+            ChatGroup(line_group_id=line_group_id, joined_at=now),
+            lambda: group_by_line_id(session, line_group_id),
+        )
     return group
+
+
+def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:
+    """Insert `row`, or return the one another process inserted a moment earlier."""
+    try:
+        with session.begin_nested():  # a savepoint: losing the race keeps the transaction
+            session.add(row)
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found
+    return row
 
 
 def note_member(session: Session, group: ChatGroup, person: Person, now: datetime) -> None:
@@ -60,9 +80,12 @@ def note_member(session: Session, group: ChatGroup, person: Person, now: datetim
     assert group.id is not None and person.id is not None
     member = session.get(GroupMember, (group.id, person.id))
     if member is None:
-        session.add(GroupMember(group_id=group.id, person_id=person.id, seen_at=now))
-        session.flush()
-    elif not member.active:
+        member = insert_once(
+            session,
+            GroupMember(group_id=group.id, person_id=person.id, seen_at=now),
+            lambda: session.get(GroupMember, (group.id, person.id)),
+        )
+    if not member.active:
         member.active = True
         member.seen_at = now
 

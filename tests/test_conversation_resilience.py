@@ -1,0 +1,107 @@
+"""When the database stumbles or two processes race, a command is retried, never dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from bot import store
+from bot.conversation import MAX_DATABASE_ATTEMPTS, Conversation
+from bot.inbox import record_events
+from bot.line_api import LineClient
+from models.db import session_scope
+from models.settings import Settings
+from models.tables import ChatGroup, InboundEvent
+from tests.events import GROUP, NOW, OFFICER_A, text_message
+from tests.fake_line import FakeLine
+
+
+@pytest.fixture
+def conversation_here(settings: Settings, engine: Engine) -> Conversation:
+    """A Conversation driven directly (no inbox threads), on the test clock."""
+    return Conversation(
+        settings, engine, LineClient("t", settings.line_api_base_url), clock=lambda: NOW
+    )
+
+
+def stored(engine: Engine, *events: dict[str, Any]) -> list[int]:
+    """Store events as the webhook does; their row ids."""
+    with session_scope(engine) as session:
+        return [row.id for row in record_events(session, events, NOW) if row.id is not None]
+
+
+def event_row(engine: Engine, event_id: int) -> InboundEvent:
+    """One inbound event as stored now."""
+    with Session(engine) as session:
+        row = session.get(InboundEvent, event_id)
+        assert row is not None
+        return row
+
+
+def test_a_database_error_leaves_the_event_for_the_next_sweep(
+    conversation_here: Conversation,
+    engine: Engine,
+    fake_line: FakeLine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
+    real = store.get_or_create_group
+    failures = iter([True])
+
+    def flaky(session: Session, line_group_id: str, now: datetime) -> ChatGroup:
+        if next(failures, False):
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+        return real(session, line_group_id, now)
+
+    monkeypatch.setattr(store, "get_or_create_group", flaky)
+    conversation_here.process(event_id)
+    assert (event_row(engine, event_id).status, event_row(engine, event_id).attempts) == (
+        "received",
+        1,
+    )
+    assert fake_line.replies == []  # no apology for a hiccup
+
+    conversation_here.process(event_id)  # what the inbox sweep does a few seconds later
+    assert event_row(engine, event_id).status == "done"
+    assert "คำสั่งของ" in fake_line.replies[0].body["messages"][0]["text"]
+
+
+def test_a_database_that_keeps_failing_ends_in_failed_with_an_apology(
+    conversation_here: Conversation,
+    engine: Engine,
+    fake_line: FakeLine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
+
+    def broken(session: Session, line_group_id: str, now: datetime) -> ChatGroup:
+        raise OperationalError("SELECT 1", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(store, "get_or_create_group", broken)
+    for _ in range(MAX_DATABASE_ATTEMPTS):
+        conversation_here.process(event_id)
+    assert event_row(engine, event_id).status == "failed"
+    assert (
+        len(fake_line.replies) == 1 and "ขออภัย" in fake_line.replies[0].body["messages"][0]["text"]
+    )
+
+
+def test_a_group_registered_by_another_process_meanwhile_is_reused(engine: Engine) -> None:
+    with session_scope(engine) as other_process:
+        store.get_or_create_group(other_process, GROUP, NOW)
+    with session_scope(engine) as session:
+        # This process had looked before the other one committed, and now inserts too.
+        group = store.insert_once(
+            session,
+            ChatGroup(line_group_id=GROUP, joined_at=NOW),
+            lambda: store.group_by_line_id(session, GROUP),
+        )
+        assert group.id is not None
+        store.get_or_create_person(session, OFFICER_A)  # the transaction is still usable
+    with Session(engine) as session:
+        assert len(session.exec(select(ChatGroup)).all()) == 1
