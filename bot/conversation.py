@@ -19,7 +19,7 @@ from bot import handlers, store
 from bot.context import Context, Refusal, role_of
 from bot.line_api import LineClient
 from bot.messages import Mention, Message, text, text_with_mentions
-from bot.router import BadArguments, Router, normalise_reply
+from bot.router import BadArguments, Match, Router, normalise_reply
 from models.db import session_scope
 from models.settings import Settings
 from models.tables import ChatGroup, Delivery, DeliveryStatus, EventStatus, InboundEvent, Person
@@ -241,6 +241,8 @@ class Conversation:
                 [text(texts.text_too_long(MAX_COMMAND_LENGTH))] if addressed or found_long else []
             )
         found = self.router.find(command_text)
+        if not addressed and found is not None and _is_chatter(found):
+            found = None
         if found is None:
             if not addressed:
                 return []  # group chatter: stay quiet
@@ -476,6 +478,13 @@ def _parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
         body = body[:start] + " " + body[end:]
     command_text = _SPACES.sub(" ", body.translate(_THAI_DIGITS)).strip()
     return command_text, user_ids, bot_mentioned
+
+
+def _is_chatter(found: Match | BadArguments) -> bool:
+    """In a group, unaddressed: a command word inside a sentence, or a sentence after it."""
+    if not found.standalone:
+        return True  # "เสร็จแล้วค่ะ", "ประชุมกี่โมงคะ"
+    return isinstance(found, BadArguments) and bool(found.rest)  # "เสร็จ ไปแล้วนะ"
 
 
 def _help_body() -> str:

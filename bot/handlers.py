@@ -39,7 +39,8 @@ MAX_TITLE = 300
 TASK_NUMBER = r"#?\s*(?P<number>[0-9]{1,9})"
 QUICK_HELP = ("งานของฉัน", "สถานะ", "ประชุม", "ช่วยเหลือ")
 _PERCENT = re.compile(r"(?P<percent>[0-9]{1,3})\s*(?:%|เปอร์เซ็นต์|เปอร์เซ็น)")
-_KEYWORDS = re.compile(r"(กำหนดส่ง|กำหนด|หน่วยงาน|ประเด็นที่|ประเด็น)")
+# Keywords count only as words of their own: "ทบทวนกำหนดการ" is a title, not a due date.
+_KEYWORDS = re.compile(r"(?:^|(?<=\s))(กำหนดส่ง|กำหนด|หน่วยงาน|ประเด็นที่|ประเด็น)(?=\s|[0-9]|$)")
 
 
 @router.command("ช่วยเหลือ", "วิธีใช้", "คำสั่ง", "help", args=r".*", usage="ช่วยเหลือ")

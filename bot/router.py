@@ -12,6 +12,10 @@ from typing import Any, TypeAlias
 from bot.messages import Message, text
 from models.tables import Role
 
+# Thai is written without spaces, so "เสร็จแล้วค่ะ" starts with "เสร็จ": a command word counts
+# on its own in a busy group only when a space, "#", a digit or the end follows it.
+_STANDS_ALONE = re.compile(r"$|[\s#0-9๐-๙]")
+
 Reply: TypeAlias = str | Message | list[str | Message] | None
 Handler: TypeAlias = Callable[..., Reply]
 
@@ -47,6 +51,7 @@ class Match:
 
     command: Command
     arguments: dict[str, str]
+    standalone: bool = True  # the word stands alone ("เสร็จ #3"), not inside chatter ("เสร็จแล้ว")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class BadArguments:
     """The command word was recognised but the rest did not fit its pattern."""
 
     command: Command
+    standalone: bool = True
+    rest: str = ""
 
 
 @dataclass
@@ -110,13 +117,14 @@ class Router:
             # An English alias must be a whole word ("donest" is not "done").
             if word.isascii() and rest[:1].isalnum():
                 continue
+            standalone = _STANDS_ALONE.match(rest) is not None
             match = command.pattern.fullmatch(rest.strip())
             if match is None:
-                return BadArguments(command)
+                return BadArguments(command, standalone, rest.strip())
             arguments = {
                 key: value for key, value in match.groupdict().items() if value is not None
             }
-            return Match(command, arguments)
+            return Match(command, arguments, standalone)
         return None
 
     def closest(self, text: str) -> Command | None:

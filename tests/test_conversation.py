@@ -428,3 +428,43 @@ def test_admins_see_delivery_status_with_the_quota_and_officers_do_not(
     assert "โควตาข้อความรายเดือนของ LINE หมดแล้ว" in answer
     refused = said(conversation(text_message("สถานะการส่ง", user_id=OFFICER_A, group_id=None)))
     assert "ใช้ได้เฉพาะผู้ดูแลระบบ" in refused
+
+
+def test_group_chatter_that_starts_with_a_command_word_is_left_alone(
+    conversation: Say, engine: Engine
+) -> None:
+    set_up_group(conversation)
+    for chatter in (
+        "เสร็จแล้วค่ะ",
+        "ประชุมกี่โมงคะ",
+        "หน่วยงานไหนรับผิดชอบ",
+        "คำสั่งแต่งตั้งออกแล้วนะ",
+        "จัดซื้อครุภัณฑ์เสร็จหรือยังคะ",
+        "เสร็จ ไปแล้วนะ",
+    ):
+        assert conversation(in_group(chatter, OFFICER_A)) == [], chatter
+    # Tagging the bot, or a bare command word, still gets an answer.
+    assert "พิมพ์แบบนี้" in said(conversation(in_group("เสร็จ", OFFICER_A)))
+    tagged = text_message(
+        f"{BOT_NAME} เสร็จแล้วค่ะ", user_id=OFFICER_A, group_id=GROUP, mention_bot=True
+    )
+    assert said(conversation(tagged)) != ""
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Task)).one() == 0
+
+
+def test_keywords_inside_a_title_are_part_of_the_title(conversation: Say, engine: Engine) -> None:
+    set_up_group(conversation)
+    answer = said(
+        conversation(
+            in_group(
+                "เพิ่มงาน ทบทวนกำหนดการประชุมหน่วยงานย่อย @สมชาย กำหนด 31 มี.ค. 2567",
+                SUPERVISOR,
+                (OFFICER_A, "@สมชาย"),
+            )
+        )
+    )
+    assert "“ทบทวนกำหนดการประชุมหน่วยงานย่อย”" in answer
+    with Session(engine) as session:
+        task = session.exec(select(Task)).one()
+        assert task.unit_id is None and task.due_date is not None
