@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_COMMAND_LENGTH = 2000  # a command longer than this is a paste, not a command
 MAX_MENTIONS = 20
 MAX_DATABASE_ATTEMPTS = 5  # database errors before an event is given up as failed
+MARK_SENT_ATTEMPTS = 3
 # LINE reply tokens expire about a minute after the event; past this we push instead.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # A stored answer waits this long for the reply token before the sender may push it instead.
@@ -377,19 +378,31 @@ class Conversation:
         except PushUnreachable as error:
             self._note_delivery_error(event_row_id, answer, str(error), now)
             return
-        with session_scope(self.engine) as session:
-            session.execute(
-                update(Delivery)
-                .where(
-                    col(Delivery.id) == answer.id,
-                    col(Delivery.status) == DeliveryStatus.PENDING.value,
+        self._mark_answer_sent(answer)
+
+    def _mark_answer_sent(self, answer: Delivery) -> None:
+        """Close the outbox row; if this fails the sender would push the answer a second time."""
+        for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
+            try:
+                with session_scope(self.engine) as session:
+                    session.execute(
+                        update(Delivery)
+                        .where(
+                            col(Delivery.id) == answer.id,
+                            col(Delivery.status) == DeliveryStatus.PENDING.value,
+                        )
+                        .values(
+                            status=DeliveryStatus.SENT.value,
+                            sent_at=self.clock(),
+                            attempts=Delivery.attempts + 1,
+                        )
+                    )
+                return
+            except DBAPIError as error:
+                log.warning(
+                    "answer %s delivered but not marked (try %d): %s", answer.id, attempt, error
                 )
-                .values(
-                    status=DeliveryStatus.SENT.value,
-                    sent_at=self.clock(),
-                    attempts=Delivery.attempts + 1,
-                )
-            )
+        log.error("answer %s delivered but still pending: it may be pushed again", answer.id)
 
     def _note_delivery_error(
         self, event_row_id: int, answer: Delivery, error: str, now: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -80,3 +81,13 @@ def test_a_task_with_two_owners_and_dates(session: Session) -> None:
     assert sorted(owners) == sorted([alice.id, bob.id])
     assert session.get(Task, task.id) is not None
     assert session.get(Task, task.id).due_date == date(2024, 3, 31)  # type: ignore[union-attr]
+
+
+def test_migrations_run_on_a_url_with_a_percent_sign(tmp_path: Path) -> None:
+    from models.db import make_engine
+    from models.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'budget-100%.db'}")
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
