@@ -479,8 +479,9 @@ def _parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
             start, length = int(mentionee.get("index", -1)), int(mentionee.get("length", 0))
         except (TypeError, ValueError):
             continue
-        if 0 <= start < len(body) and length > 0:
-            spans.append((start, start + length))
+        span = _mention_span(body, start, length)
+        if span is not None:
+            spans.append(span)
         if mentionee.get("isSelf"):
             bot_mentioned = True
         elif mentionee.get("type") == "user" and mentionee.get("userId"):
@@ -491,6 +492,23 @@ def _parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
         body = body[:start] + " " + body[end:]
     command_text = _SPACES.sub(" ", body.translate(_THAI_DIGITS)).strip()
     return command_text, user_ids, bot_mentioned
+
+
+def _mention_span(body: str, index: int, length: int) -> tuple[int, int] | None:
+    """Where a mention sits in `body`, whether LINE counted characters or UTF-16 units.
+
+    The two agree unless an emoji comes first; the reading that lands on "@" wins.
+    """
+    if length <= 0 or index < 0:
+        return None
+    if body[index : index + 1] == "@":
+        return index, index + length
+    units = body.encode("utf-16-le")
+    before = units[: index * 2].decode("utf-16-le", errors="ignore")
+    mention = units[index * 2 : (index + length) * 2].decode("utf-16-le", errors="ignore")
+    if mention.startswith("@"):
+        return len(before), len(before) + len(mention)
+    return (index, index + length) if index < len(body) else None
 
 
 def _is_chatter(found: Match | BadArguments) -> bool:

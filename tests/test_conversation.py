@@ -468,3 +468,18 @@ def test_keywords_inside_a_title_are_part_of_the_title(conversation: Say, engine
     with Session(engine) as session:
         task = session.exec(select(Task)).one()
         assert task.unit_id is None and task.due_date is not None
+
+
+def test_a_mention_after_an_emoji_is_found_whichever_way_its_position_is_counted(
+    conversation: Say, engine: Engine
+) -> None:
+    set_up_group(conversation)
+    body = "เพิ่มงาน 📄 ทำเอกสาร @สมชาย กำหนด 31 มี.ค. 2567"
+    for counted_in_utf16 in (False, True):
+        event = in_group(body, SUPERVISOR, (OFFICER_A, "@สมชาย"))
+        if counted_in_utf16:  # the emoji is two UTF-16 units
+            event["message"]["mention"]["mentionees"][0]["index"] += 1
+        answer = said(conversation(event))
+        assert "“📄 ทำเอกสาร”" in answer, answer
+    with Session(engine) as session:
+        assert [t.title for t in session.exec(select(Task))] == ["📄 ทำเอกสาร", "📄 ทำเอกสาร"]
