@@ -504,7 +504,7 @@ def set_meeting(ctx: Context, rule: str) -> Reply:
         after={"meeting_day": group.meeting_day, "meeting_time": group.meeting_time},
     )
     when, _ = _upcoming_meeting(ctx.calendar, recurrence.day, ctx.today)
-    next_label = f"{format_date(when, 'long', weekday=True)} เวลา {group.meeting_time} น."
+    next_label = texts.at_clock(format_date(when, "long", weekday=True), group.meeting_time)
     return texts.meeting_rule_set(recurrence.describe(), next_label)
 
 

@@ -499,6 +499,11 @@ def admin_role_fixed(names: list[str]) -> str:
     return f"{', '.join(names)} เป็นผู้ดูแลระบบ (กำหนดในการตั้งค่าระบบ) เปลี่ยนบทบาททางแชทไม่ได้"
 
 
+def at_clock(day_label: str, clock: str) -> str:
+    """A day and a clock time: "วันศุกร์ที่ 15 มีนาคม พ.ศ. 2567 เวลา 09:30 น."."""
+    return f"{day_label} เวลา {clock} น."
+
+
 def meeting_next(when: str, clock: str, reason: str | None, group_name: str | None) -> str:
     """The next monthly meeting, and why it moved if it did."""
     where = f" ของกลุ่ม {group_name}" if group_name else ""
