@@ -186,28 +186,19 @@ class Conversation:
             if sender is None or (raw.get("message") or {}).get("type") != "text":
                 return []
             return self._answer_text(session, raw, chat, group, sender, names, now)
-        if event_type == "join" and group is not None:
-            group.active, group.left_at = True, None
+        if event_type in ("join", "leave") and group is not None:
+            joined = event_type == "join"
+            # Leaving keeps the group's tasks and reports; it only stops answers and reminders.
+            group.active, group.left_at = joined, None if joined else now
             store.audit(
                 session,
                 actor=None,
-                action="group.join",
+                action=f"group.{event_type}",
                 entity="group",
                 entity_id=group.line_group_id,
                 at=now,
             )
-            return [text(texts.greet_group(_help_body()), handlers.QUICK_HELP)]
-        if event_type == "leave" and group is not None:
-            group.active, group.left_at = False, now
-            store.audit(
-                session,
-                actor=None,
-                action="group.leave",
-                entity="group",
-                entity_id=group.line_group_id,
-                at=now,
-            )
-            return []
+            return [text(texts.greet_group(_help_body()), handlers.QUICK_HELP)] if joined else []
         if event_type == "memberJoined" and group is not None:
             return self._welcome(session, raw, group, names, now)
         if event_type == "memberLeft" and group is not None:
