@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -98,7 +99,7 @@ class InboxWorker:
         sweep_seconds: float = 5.0,
     ) -> None:
         self._engine, self._process, self._sweep_seconds = engine, process, sweep_seconds
-        self._lanes: list[queue.Queue[int]] = [queue.Queue(capacity) for _ in range(lanes)]
+        self._lanes: list[queue.Queue[int | None]] = [queue.Queue(capacity) for _ in range(lanes)]
         self._queued: set[int] = set()
         self._state = threading.Condition()
         self._rung = 1  # the first dispatch pass is the start-up sweep
@@ -136,6 +137,10 @@ class InboxWorker:
         """Stop the threads after the event each is processing."""
         self._stopping.set()
         self._doorbell.set()
+        for lane in self._lanes:
+            # Wake an idle lane at once; a full (busy) lane sees the flag after its current event.
+            with contextlib.suppress(queue.Full):
+                lane.put_nowait(None)
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(timeout)
@@ -171,13 +176,12 @@ class InboxWorker:
                 self._handled = max(self._handled, ringing)
                 self._state.notify_all()
 
-    def _run_lane(self, lane: queue.Queue[int]) -> None:
+    def _run_lane(self, lane: queue.Queue[int | None]) -> None:
         """Process events from one lane until stopped; a failure never kills the thread."""
         while not self._stopping.is_set():
-            try:
-                event_id = lane.get(timeout=0.5)
-            except queue.Empty:
-                continue
+            event_id = lane.get()
+            if event_id is None:
+                break
             try:
                 self._process(event_id)
             except Exception:
