@@ -89,6 +89,20 @@ class Context:
         assert task.id is not None
         raise Refusal(texts.cannot_change(task.id))
 
+    def add_task(self, task: Task, owners: list[Person]) -> int:
+        """Store a new task with its owners and audit its creation; its number."""
+        self.session.add(task)
+        self.session.flush()
+        store.set_owners(self.session, task, owners)
+        self.audit(
+            "task.create",
+            "task",
+            task.id,
+            after=store.task_snapshot(task) | {"owners": [p.line_user_id for p in owners]},
+        )
+        assert task.id is not None
+        return task.id
+
     def audit(self, action: str, entity: str, entity_id: object, **changes: Any) -> None:
         """Record this sender's change in the audit trail."""
         store.audit(

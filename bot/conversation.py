@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from models.tables import ChatGroup, Delivery, DeliveryStatus, EventStatus, Inbo
 from scheduler import texts
 from scheduler.delivery_report import read_quota
 from scheduler.messenger import PushRejected, PushUnreachable
+from scheduler.planner import retry_key_for
 from scheduler.thaidate import ThaiDateError
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # A stored answer waits this long for the reply token before the sender may push it instead.
 REPLY_HANDOVER = timedelta(seconds=90)
 REPLY_KIND = "reply"
-RETRY_KEY_NAMESPACE = uuid.UUID("6f1c7d5e-3b0a-4f4e-9c61-7a1d2b9e0c11")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPACES = re.compile(r"\s+")
 
@@ -65,11 +64,6 @@ def chat_of(raw_event: Mapping[str, Any]) -> Chat:
     user_id = source.get("userId")
     chat_id = source.get("groupId") or source.get("roomId") or user_id or ""
     return Chat(kind, str(chat_id), str(user_id) if user_id else None)
-
-
-def retry_key_for(occurrence_key: str) -> str:
-    """The X-Line-Retry-Key for an outbox row: stable, so every retry carries the same key."""
-    return str(uuid.uuid5(RETRY_KEY_NAMESPACE, occurrence_key))
 
 
 class Conversation:

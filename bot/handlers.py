@@ -94,19 +94,10 @@ def add_task(ctx: Context, rest: str) -> Reply:
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    ctx.session.add(task)
-    ctx.session.flush()
-    store.set_owners(ctx.session, task, ctx.mentions)
-    ctx.audit(
-        "task.create",
-        "task",
-        task.id,
-        after=store.task_snapshot(task) | {"owners": [p.line_user_id for p in ctx.mentions]},
-    )
-    assert task.id is not None
+    number = ctx.add_task(task, ctx.mentions)
     mentions = [Mention(f"o{i}", person.line_user_id) for i, person in enumerate(ctx.mentions)]
     template = texts.task_added(
-        task.id, escape_braces(title), format_period(start, due), [m.key for m in mentions]
+        number, escape_braces(title), format_period(start, due), [m.key for m in mentions]
     )
     return text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
 

@@ -35,7 +35,7 @@ def text_with_mentions(
 ) -> Message:
     """A textV2 message whose `{key}` placeholders become real @mentions."""
     if not mentions:
-        return text(template.replace("{", "(").replace("}", ")"), quick_replies)
+        return text(escape_braces(template), quick_replies)
     substitution = {
         mention.key: {"type": "mention", "mentionee": {"type": "user", "userId": mention.user_id}}
         for mention in mentions

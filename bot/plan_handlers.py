@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from sqlmodel import col, func, select
 
-from bot import export, store
+from bot import export
 from bot.context import Context, Refusal
 from bot.handlers import SUPERVISORS, router
 from bot.messages import (
@@ -18,6 +18,7 @@ from bot.messages import (
     Mention,
     Message,
     WeakItem,
+    escape_braces,
     flex,
     ita_overview_bubble,
     ita_weak_bubble,
@@ -298,20 +299,11 @@ def procurement(ctx: Context, item: str = "") -> Reply:
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    ctx.session.add(task)
-    ctx.session.flush()
-    store.set_owners(ctx.session, task, owners)
-    ctx.audit(
-        "task.create",
-        "task",
-        task.id,
-        after=store.task_snapshot(task) | {"owners": [p.line_user_id for p in owners]},
-    )
-    assert task.id is not None
+    number = ctx.add_task(task, owners)
     mentions = [Mention(f"o{i}", person.line_user_id) for i, person in enumerate(owners)]
     template = texts.procurement_added(
-        task.id,
-        task.title.replace("{", "(").replace("}", ")"),
+        number,
+        escape_braces(task.title),
         format_date(due),
         rule.describe(),
         plan_id(step) if step else None,
