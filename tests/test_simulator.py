@@ -71,11 +71,21 @@ def demo(settings: Settings) -> Iterator[Demo]:
     base_url = f"http://127.0.0.1:{port}"
     app = create_demo_app(replace(settings, line_request_timeout=5), base_url)
     server = create_server(app, host="127.0.0.1", port=port, threads=6)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        # Short loop passes, so the sockets are closed only after this thread stops
+        # selecting on them (closing them under a running select() raises EBADF here).
+        while not stopping.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         yield Demo(base_url)
     finally:
+        stopping.set()
+        thread.join(timeout=10)
         server.close()
         services_of(app).close()
 
