@@ -1,1 +1,1 @@
-"""LINE side of Tidtam: webhook, inbox, router, handlers, messages and the LINE client."""
+"""LINE side of Tidtam: webhook, inbox, conversation, router, command modules, LINE client."""

@@ -160,8 +160,8 @@ def _ready_engine(settings: Settings) -> Engine | None:
 
 def import_plan_command(settings: Settings, path: str) -> int:
     """`import-plan PATH`: create or update the plan's rows and say what changed."""
-    from bot.plan_import import import_plan
-    from scheduler.plan import PlanError, load_plan
+    from bot.plan.document import PlanError, load_plan
+    from bot.plan.importer import import_plan
 
     try:
         plan = load_plan(path)

@@ -6,15 +6,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
-from bot import store
+from bot import store, texts
 from models.settings import Settings
 from models.tables import ChatGroup, Person, Role, Task
-from scheduler import texts
 from scheduler.calendar import WorkCalendar
+from scheduler.group_calendar import calendar_for
+
+if TYPE_CHECKING:  # the router imports this module to dispatch; a Context only points back
+    from bot.router import Router
+
+# Who may add tasks and change a group's settings.
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 class Refusal(Exception):
@@ -37,6 +43,7 @@ class Context:
     mentions: list[Person] = field(default_factory=list)  # tagged people, the bot excluded
     # This month's LINE message use; injected so handlers never talk to LINE themselves.
     quota_used: Callable[[], int | None] = lambda: None
+    router: Router | None = None  # the commands this chat can use (for the help)
 
     @property
     def today(self) -> date:
@@ -56,7 +63,7 @@ class Context:
     @cached_property
     def calendar(self) -> WorkCalendar:
         """The working-day calendar of this chat's group (national in 1:1 chats)."""
-        return store.calendar_for(self.session, self.group)
+        return calendar_for(self.session, self.group)
 
     def require_role(self, *roles: Role) -> None:
         """Refuse unless the sender has one of `roles`."""

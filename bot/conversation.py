@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -14,56 +12,25 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
-from bot import handlers, store
-from bot.context import Context, Refusal, role_of
+from bot import store, texts
+from bot.answers import AnswerCourier, store_answer
+from bot.commands.help import QUICK_HELP, help_message
+from bot.context import Context
+from bot.events import Chat, chat_of, parse_text
 from bot.line_api import LineClient
-from bot.messages import Mention, Message, text, text_with_mentions
-from bot.router import BadArguments, Match, Router, normalise_reply
+from bot.router import BadArguments, Match, Router
 from models.db import session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, Delivery, DeliveryStatus, EventStatus, InboundEvent, Person
-from scheduler import texts
+from models.tables import ChatGroup, Delivery, EventStatus, InboundEvent, Person
 from scheduler.delivery_report import read_quota
+from scheduler.messages import Mention, Message, text, text_with_mentions
 from scheduler.messenger import PushRejected, PushUnreachable
-from scheduler.planner import retry_key_for
-from scheduler.thaidate import ThaiDateError
 
 log = logging.getLogger(__name__)
 
 MAX_COMMAND_LENGTH = 2000  # a command longer than this is a paste, not a command
 MAX_MENTIONS = 20
 MAX_DATABASE_ATTEMPTS = 5  # database errors before an event is given up as failed
-MARK_SENT_ATTEMPTS = 3
-# LINE reply tokens expire about a minute after the event; past this we push instead.
-REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
-# A stored answer waits this long for the reply token before the sender may push it instead.
-REPLY_HANDOVER = timedelta(seconds=90)
-REPLY_KIND = "reply"
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Chat:
-    """Where an event came from."""
-
-    kind: str  # "group", "user" or "room"
-    chat_id: str  # where to push: group, user or room id
-    user_id: str | None
-
-    @property
-    def is_group(self) -> bool:
-        """True in a LINE group."""
-        return self.kind == "group"
-
-
-def chat_of(raw_event: Mapping[str, Any]) -> Chat:
-    """The chat and sender of a raw event."""
-    source = raw_event.get("source") or {}
-    kind = str(source.get("type", ""))
-    user_id = source.get("userId")
-    chat_id = source.get("groupId") or source.get("roomId") or user_id or ""
-    return Chat(kind, str(chat_id), str(user_id) if user_id else None)
 
 
 class Conversation:
@@ -74,8 +41,8 @@ class Conversation:
         settings: Settings,
         engine: Engine,
         line: LineClient,
-        router: Router = handlers.router,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        router: Router,
+        clock: Callable[[], datetime],
     ) -> None:
         self.settings, self.engine, self.line, self.router, self.clock = (
             settings,
@@ -84,6 +51,7 @@ class Conversation:
             router,
             clock,
         )
+        self.courier = AnswerCourier(engine, line, clock)
 
     def process(self, event_row_id: int) -> None:
         """Process one stored event exactly once, then deliver its answer (if any)."""
@@ -113,7 +81,7 @@ class Conversation:
             log.exception("event %s failed", event_row_id)
             answer = self._fail(event_row_id, raw, error, now)
         if answer is not None:
-            self._deliver(event_row_id, raw, answer, now)
+            self.courier.deliver(event_row_id, raw, answer, now)
 
     def _count_attempt(self, event_row_id: int) -> int:
         """Note one more failed try of an unprocessed event; how many there have been."""
@@ -140,7 +108,7 @@ class Conversation:
             if not _claim(session, event_row_id, EventStatus.DONE, now):
                 return None  # another worker or process got it first
             messages = self._answer(session, raw, names, now)
-            return _store_answer(session, raw, messages, now)
+            return store_answer(session, raw, messages, now)
 
     def _fail(
         self, event_row_id: int, raw: dict[str, Any], error: Exception, now: datetime
@@ -152,14 +120,12 @@ class Conversation:
             ):
                 return None
             addressed = raw.get("type") == "message" and self._addressed(raw)
-            return _store_answer(
-                session, raw, [text(texts.GENERIC_ERROR)] if addressed else [], now
-            )
+            return store_answer(session, raw, [text(texts.GENERIC_ERROR)] if addressed else [], now)
 
     def _addressed(self, raw: Mapping[str, Any]) -> bool:
         """Whether a text message was meant for the bot (command word, mention, or 1:1)."""
         message = raw.get("message") or {}
-        command_text, _, bot_mentioned = _parse_text(message)
+        command_text, _, bot_mentioned = parse_text(message)
         return (
             bot_mentioned or not chat_of(raw).is_group or self.router.find(command_text) is not None
         )
@@ -192,7 +158,7 @@ class Conversation:
                 entity_id=group.line_group_id,
                 at=now,
             )
-            return [text(texts.greet_group(_help_body()), handlers.QUICK_HELP)] if joined else []
+            return [text(texts.greet_group(self._help_body()), QUICK_HELP)] if joined else []
         if event_type == "memberJoined" and group is not None:
             return self._welcome(session, raw, group, names, now)
         if event_type == "memberLeft" and group is not None:
@@ -204,7 +170,7 @@ class Conversation:
         if event_type in ("follow", "unfollow") and sender is not None and chat.kind == "user":
             sender.following = event_type == "follow"
             if sender.following:
-                return [text(texts.greet_follow(_help_body()), handlers.QUICK_HELP)]
+                return [text(texts.greet_follow(self._help_body()), QUICK_HELP)]
         return []
 
     def _answer_text(
@@ -219,7 +185,7 @@ class Conversation:
     ) -> list[Message]:
         """Route a text message to its command, or ignore chatter in a busy group."""
         message = raw.get("message") or {}
-        command_text, mentioned_ids, bot_mentioned = _parse_text(message)
+        command_text, mentioned_ids, bot_mentioned = parse_text(message)
         addressed = bot_mentioned or not chat.is_group
         if len(str(message.get("text", ""))) > MAX_COMMAND_LENGTH:
             found_long = self.router.find(command_text[:50])
@@ -233,41 +199,32 @@ class Conversation:
             if not addressed:
                 return []  # group chatter: stay quiet
             if not command_text:
-                return [handlers.help_message()]
+                return [help_message(self.router.visible())]
             closest = self.router.closest(command_text)
-            return [
-                text(
-                    texts.unknown_command(closest.example if closest else None), handlers.QUICK_HELP
-                )
-            ]
+            return [text(texts.unknown_command(closest.example if closest else None), QUICK_HELP)]
         if chat.kind == "room":
             return [text(texts.ROOM_NOT_SUPPORTED)]
         if len(mentioned_ids) > MAX_MENTIONS:
             return [text(texts.too_many_mentions(MAX_MENTIONS))]
-        if isinstance(found, BadArguments):
-            return [text(texts.bad_arguments(found.command.usage, found.command.example))]
-        command = found.command
-        if command.group_only and group is None:
-            return [text(texts.group_only(command.name))]
         mentions = [self._person(session, user_id, names, now) for user_id in mentioned_ids]
         if group is not None:  # someone tagged in a group is a member of it
             for person in mentions:
                 store.note_member(session, group, person, now)
         ctx = Context(
-            session, self.settings, now, sender, group, mentions, lambda: read_quota(self.line)
+            session,
+            self.settings,
+            now,
+            sender,
+            group,
+            mentions,
+            lambda: read_quota(self.line),
+            self.router,
         )
-        if command.roles is not None and role_of(sender, self.settings) not in command.roles:
-            return [
-                text(texts.needs_role([texts.ROLE_LABELS[r.value] for r in sorted(command.roles)]))
-            ]
-        try:
-            with session.begin_nested():  # a refused command leaves no half-written rows
-                reply = command.handler(ctx, **found.arguments)
-        except Refusal as refusal:
-            reply = refusal.answer
-        except ThaiDateError as error:
-            reply = str(error)
-        return normalise_reply(reply)
+        return self.router.dispatch(ctx, found)
+
+    def _help_body(self) -> str:
+        """The help list as plain text (for greetings)."""
+        return str(help_message(self.router.visible())["text"])
 
     def _welcome(
         self,
@@ -339,76 +296,6 @@ class Conversation:
                 log.info("no LINE group summary for %s: %s", chat.chat_id, error)
         return names
 
-    def _deliver(
-        self, event_row_id: int, raw: Mapping[str, Any], answer: Delivery, now: datetime
-    ) -> None:
-        """Answer with the reply token while it is fresh, else push; the outbox covers failures."""
-        messages = answer.payload["messages"]
-        event_time = datetime.fromtimestamp(int(raw.get("timestamp", 0)) / 1000, UTC)
-        token = raw.get("replyToken")
-        try:
-            if token and now - event_time <= REPLY_TOKEN_LIFETIME:
-                try:
-                    self.line.reply(str(token), messages)
-                except PushRejected as error:
-                    if error.status != 400:  # 400: the token expired or was used; push instead
-                        raise
-                    self.line.push(answer.target, messages, retry_key=answer.retry_key)
-            else:
-                self.line.push(answer.target, messages, retry_key=answer.retry_key)
-        except PushRejected as error:
-            if not error.is_already_accepted:
-                self._note_delivery_error(event_row_id, answer, str(error), now)
-                return
-        except PushUnreachable as error:
-            self._note_delivery_error(event_row_id, answer, str(error), now)
-            return
-        self._mark_answer_sent(answer)
-
-    def _mark_answer_sent(self, answer: Delivery) -> None:
-        """Close the outbox row; if this fails the sender would push the answer a second time."""
-        for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
-            try:
-                with session_scope(self.engine) as session:
-                    session.execute(
-                        update(Delivery)
-                        .where(
-                            col(Delivery.id) == answer.id,
-                            col(Delivery.status) == DeliveryStatus.PENDING.value,
-                        )
-                        .values(
-                            status=DeliveryStatus.SENT.value,
-                            sent_at=self.clock(),
-                            attempts=Delivery.attempts + 1,
-                        )
-                    )
-                return
-            except DBAPIError as error:
-                log.warning(
-                    "answer %s delivered but not marked (try %d): %s", answer.id, attempt, error
-                )
-        log.error("answer %s delivered but still pending: it may be pushed again", answer.id)
-
-    def _note_delivery_error(
-        self, event_row_id: int, answer: Delivery, error: str, now: datetime
-    ) -> None:
-        """Leave the answer in the outbox for the sender to push, due now."""
-        log.warning("answer to event %s not delivered yet: %s", event_row_id, error)
-        with session_scope(self.engine) as session:
-            session.execute(
-                update(Delivery)
-                .where(
-                    col(Delivery.id) == answer.id,
-                    col(Delivery.status) == DeliveryStatus.PENDING.value,
-                )
-                .values(due_at=now, last_error=error[:1000], attempts=Delivery.attempts + 1)
-            )
-            session.execute(
-                update(InboundEvent)
-                .where(col(InboundEvent.id) == event_row_id)
-                .values(error=error[:1000])
-            )
-
 
 def _claim(
     session: Session,
@@ -431,79 +318,8 @@ def _claim(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _store_answer(
-    session: Session, raw: Mapping[str, Any], messages: list[Message], now: datetime
-) -> Delivery | None:
-    """Put the answer in the outbox in the same transaction as the change it reports."""
-    if not messages:
-        return None
-    occurrence_key = f"{REPLY_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
-    delivery = Delivery(
-        kind=REPLY_KIND,
-        target=chat_of(raw).chat_id,
-        occurrence_key=occurrence_key[:300],
-        payload={"messages": messages[:5]},
-        due_at=now + REPLY_HANDOVER,
-        retry_key=retry_key_for(occurrence_key),
-        created_at=now,
-    )
-    session.add(delivery)
-    session.flush()
-    return delivery
-
-
-def _parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
-    """The command text without @mentions, the tagged user ids, and whether the bot was tagged."""
-    body = str(message.get("text", ""))
-    mentionees = (message.get("mention") or {}).get("mentionees") or []
-    spans: list[tuple[int, int]] = []
-    user_ids: list[str] = []
-    bot_mentioned = False
-    for mentionee in mentionees:
-        try:
-            start, length = int(mentionee.get("index", -1)), int(mentionee.get("length", 0))
-        except (TypeError, ValueError):
-            continue
-        span = _mention_span(body, start, length)
-        if span is not None:
-            spans.append(span)
-        if mentionee.get("isSelf"):
-            bot_mentioned = True
-        elif mentionee.get("type") == "user" and mentionee.get("userId"):
-            user_id = str(mentionee["userId"])
-            if user_id not in user_ids:
-                user_ids.append(user_id)
-    for start, end in sorted(spans, reverse=True):
-        body = body[:start] + " " + body[end:]
-    command_text = _SPACES.sub(" ", body.translate(_THAI_DIGITS)).strip()
-    return command_text, user_ids, bot_mentioned
-
-
-def _mention_span(body: str, index: int, length: int) -> tuple[int, int] | None:
-    """Where a mention sits in `body`, whether LINE counted characters or UTF-16 units.
-
-    The two agree unless an emoji comes first; the reading that lands on "@" wins.
-    """
-    if length <= 0 or index < 0:
-        return None
-    if body[index : index + 1] == "@":
-        return index, index + length
-    units = body.encode("utf-16-le")
-    before = units[: index * 2].decode("utf-16-le", errors="ignore")
-    mention = units[index * 2 : (index + length) * 2].decode("utf-16-le", errors="ignore")
-    if mention.startswith("@"):
-        return len(before), len(before) + len(mention)
-    return (index, index + length) if index < len(body) else None
-
-
 def _is_chatter(found: Match | BadArguments) -> bool:
     """In a group, unaddressed: a command word inside a sentence, or a sentence after it."""
     if not found.standalone:
         return True  # "เสร็จแล้วค่ะ", "ประชุมกี่โมงคะ"
     return isinstance(found, BadArguments) and bool(found.rest)  # "เสร็จ ไปแล้วนะ"
-
-
-def _help_body() -> str:
-    """The help list as plain text (for greetings)."""
-    help_message = handlers.help_message()
-    return str(help_message["text"])

@@ -11,17 +11,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import store
+from bot import store, texts
 from bot.line_api import LineClient
-from bot.plan_import import bind_unit, import_plan
+from bot.plan.document import load_plan
+from bot.plan.importer import bind_unit, import_plan
 from bot.simulator import DEMO_GROUP_ID, DEMO_GROUP_NAME, DemoClock, DemoPerson, Simulator
 from bot.webhook import create_app
 from models.db import make_engine, session_scope
 from models.settings import Settings
 from models.tables import ChatGroup, GroupMember, Person, Task, TaskKind, TaskStatus, Unit
-from scheduler import texts
 from scheduler.clock import tick
-from scheduler.plan import load_plan
 
 if TYPE_CHECKING:
     from flask import Flask  # the app comes from bot.webhook; only the type is named here

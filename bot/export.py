@@ -15,9 +15,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import store
+from bot import store, texts
 from bot.context import display_name
-from bot.plan_import import plan_id
+from bot.plan.importer import plan_id
 from models.db import session_scope
 from models.settings import Settings
 from models.tables import (
@@ -29,7 +29,6 @@ from models.tables import (
     Topic,
     Unit,
 )
-from scheduler import texts
 from scheduler.recurrence import Recurrence
 from scheduler.thaidate import format_date, format_month, format_period, to_be_year
 

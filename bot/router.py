@@ -1,20 +1,27 @@
-"""One place to register a chat command: its words, argument pattern and who may use it."""
+"""Chat commands: `@command` marks a handler; a Router collects feature modules and dispatches."""
 
 from __future__ import annotations
 
 import difflib
 import inspect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any, TypeAlias
 
-from bot.messages import Message, text
+from bot import texts
+from bot.context import Context, Refusal
 from models.tables import Role
+from scheduler.messages import Message, text
+from scheduler.thaidate import ThaiDateError
 
 # Thai is written without spaces, so "เสร็จแล้วค่ะ" starts with "เสร็จ": a command word counts
 # on its own in a busy group only when a space, "#", a digit or the end follows it.
 _STANDS_ALONE = re.compile(r"$|[\s#0-9๐-๙]")
+# How a task number is written after a command word: "#12", "# 12" or "12".
+TASK_NUMBER = r"#?\s*(?P<number>[0-9]{1,9})"
+_MARK = "__tidtam_command__"
 
 Reply: TypeAlias = str | Message | list[str | Message] | None
 Handler: TypeAlias = Callable[..., Reply]
@@ -45,6 +52,43 @@ class Command:
         return doc.splitlines()[0] if doc else ""
 
 
+def command(
+    *words: str,
+    args: str = "",
+    roles: Sequence[Role] | None = None,
+    group_only: bool = False,
+    usage: str = "",
+    example: str = "",
+    hidden: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Mark a handler as the command for `words` (Thai first); a Router collects it later."""
+
+    def mark(handler: Handler) -> Handler:
+        spec = Command(
+            words=tuple(words),
+            pattern=re.compile(args, re.DOTALL | re.IGNORECASE),
+            handler=handler,
+            roles=frozenset(roles) if roles is not None else None,
+            group_only=group_only,
+            usage=usage or words[0],
+            example=example or usage or words[0],
+            hidden=hidden,
+        )
+        setattr(handler, _MARK, spec)
+        return handler
+
+    return mark
+
+
+def commands_in(module: ModuleType) -> list[Command]:
+    """The commands a feature module defines, in the order they are written in it."""
+    return [
+        getattr(value, _MARK)
+        for value in vars(module).values()  # a module's names keep their definition order
+        if hasattr(value, _MARK) and getattr(value, "__module__", None) == module.__name__
+    ]
+
+
 @dataclass(frozen=True)
 class Match:
     """A command found at the start of a message, with its named arguments."""
@@ -65,52 +109,36 @@ class BadArguments:
 
 @dataclass
 class Router:
-    """The command registry; `@router.command(...)` registers, `find(text)` looks up."""
+    """The command registry: built from feature modules, it finds and dispatches commands."""
 
     commands: list[Command] = field(default_factory=list)
 
-    def command(
-        self,
-        *words: str,
-        args: str = "",
-        roles: Sequence[Role] | None = None,
-        group_only: bool = False,
-        usage: str = "",
-        example: str = "",
-        hidden: bool = False,
-    ) -> Callable[[Handler], Handler]:
-        """Register the decorated function for `words` (Thai first), arguments matching `args`."""
+    @classmethod
+    def from_modules(cls, modules: Iterable[ModuleType]) -> Router:
+        """A router with every command of these feature modules, in the order given."""
+        router = cls()
+        for module in modules:
+            for spec in commands_in(module):
+                router.add(spec)
+        return router
 
-        def register(handler: Handler) -> Handler:
-            taken = {word.casefold() for command in self.commands for word in command.words}
-            clash = [word for word in words if word.casefold() in taken]
-            if clash:
-                raise ValueError(f"command word(s) registered twice: {clash}")
-            self.commands.append(
-                Command(
-                    words=tuple(words),
-                    pattern=re.compile(args, re.DOTALL | re.IGNORECASE),
-                    handler=handler,
-                    roles=frozenset(roles) if roles is not None else None,
-                    group_only=group_only,
-                    usage=usage or words[0],
-                    example=example or usage or words[0],
-                    hidden=hidden,
-                )
-            )
-            return handler
-
-        return register
+    def add(self, spec: Command) -> None:
+        """Register one command; a word already taken is a programming error."""
+        taken = {word.casefold() for known in self.commands for word in known.words}
+        clash = [word for word in spec.words if word.casefold() in taken]
+        if clash:
+            raise ValueError(f"command word(s) registered twice: {clash}")
+        self.commands.append(spec)
 
     def find(self, text: str) -> Match | BadArguments | None:
         """The command that `text` starts with (longest word first), or None."""
         folded = text.casefold()
         candidates = sorted(
-            ((word, command) for command in self.commands for word in command.words),
+            ((word, spec) for spec in self.commands for word in spec.words),
             key=lambda pair: len(pair[0]),
             reverse=True,
         )
-        for word, command in candidates:
+        for word, spec in candidates:
             if not folded.startswith(word.casefold()):
                 continue
             rest = text[len(word) :]
@@ -118,26 +146,49 @@ class Router:
             if word.isascii() and rest[:1].isalnum():
                 continue
             standalone = _STANDS_ALONE.match(rest) is not None
-            match = command.pattern.fullmatch(rest.strip())
+            match = spec.pattern.fullmatch(rest.strip())
             if match is None:
-                return BadArguments(command, standalone, rest.strip())
+                return BadArguments(spec, standalone, rest.strip())
             arguments = {
                 key: value for key, value in match.groupdict().items() if value is not None
             }
-            return Match(command, arguments, standalone)
+            return Match(spec, arguments, standalone)
         return None
 
     def closest(self, text: str) -> Command | None:
         """The command whose word looks most like the first word of `text` (for a hint)."""
         first_word = text.split(maxsplit=1)[0] if text.strip() else ""
         first_word = re.split(r"[#\d]", first_word, maxsplit=1)[0]
-        by_word = {word.casefold(): command for command in self.commands for word in command.words}
+        by_word = {word.casefold(): spec for spec in self.commands for word in spec.words}
         found = difflib.get_close_matches(first_word.casefold(), list(by_word), n=1, cutoff=0.5)
         return by_word[found[0]] if found else None
 
     def visible(self) -> list[Command]:
         """Commands listed in the help, in registration order."""
-        return [command for command in self.commands if not command.hidden]
+        return [spec for spec in self.commands if not spec.hidden]
+
+    def dispatch(self, ctx: Context, found: Match | BadArguments) -> list[Message]:
+        """Run a found command for `ctx` and return its answer as LINE messages.
+
+        The shared rules live here, not in handlers: usage on bad arguments, group-only
+        commands, roles; the handler runs in a savepoint, so a Refusal or a Thai date error
+        becomes the answer and leaves nothing half-written.
+        """
+        spec = found.command
+        if isinstance(found, BadArguments):
+            return [text(texts.bad_arguments(spec.usage, spec.example))]
+        if spec.group_only and ctx.group is None:
+            return [text(texts.group_only(spec.name))]
+        try:
+            if spec.roles is not None:
+                ctx.require_role(*sorted(spec.roles))
+            with ctx.session.begin_nested():
+                reply = spec.handler(ctx, **found.arguments)
+        except Refusal as refusal:
+            reply = refusal.answer
+        except ThaiDateError as error:
+            reply = str(error)
+        return normalise_reply(reply)
 
 
 def normalise_reply(reply: Reply) -> list[Message]:

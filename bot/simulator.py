@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from scheduler import texts
+from bot import texts
 from scheduler.thaidate import format_date
 
 DEMO_GROUP_ID = "C" + "de" * 16

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -14,14 +14,11 @@ from models.tables import (
     AuditEntry,
     ChatGroup,
     GroupMember,
-    HolidayOverride,
-    OverrideKind,
     Person,
     ProgressReport,
     Task,
     TaskOwner,
 )
-from scheduler.calendar import WorkCalendar
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -187,21 +184,6 @@ def reporters_by_task(session: Session, task_ids: Iterable[int], month: str) -> 
         for task_id, reporter_id in rows:
             reported[task_id].add(reporter_id)
     return reported
-
-
-def calendar_for(session: Session, group: ChatGroup | None) -> WorkCalendar:
-    """The working-day calendar a group follows: its province plus the database overrides."""
-    province = group.province if group else None
-    scopes = ["all"]
-    if province:
-        scopes.append(f"province:{province}")
-    if group:
-        scopes.append(f"group:{group.line_group_id}")
-    overrides = session.exec(select(HolidayOverride).where(col(HolidayOverride.scope).in_(scopes)))
-    rows: list[tuple[date, str, bool]] = [
-        (row.day, row.name, row.kind == OverrideKind.HOLIDAY.value) for row in overrides
-    ]
-    return WorkCalendar.with_overrides(province, rows)
 
 
 def audit(

@@ -19,14 +19,15 @@ from linebot.v3.webhook import WebhookParser
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import export
+from bot import export, texts
+from bot.commands import build_router
 from bot.conversation import Conversation
 from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
+from bot.router import Router
 from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
 from models.db import make_engine, ping, session_scope
 from models.settings import Settings
-from scheduler import texts
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,12 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     simulator: Simulator | None = None,
+    router: Router | None = None,
 ) -> Flask:
-    """The app factory: settings from `config` (Settings or env-style overrides) or the env."""
+    """The app factory: settings from `config` (Settings or env-style overrides) or the env.
+
+    `router` is the chat's command set; by default every feature module's (bot.commands).
+    """
     if isinstance(config, Settings):
         settings = config
     else:
@@ -71,7 +76,7 @@ def create_app(
         settings.line_request_timeout,
     )
     now = clock or _utcnow
-    conversation = Conversation(settings, engine, line, clock=now)
+    conversation = Conversation(settings, engine, line, router or build_router(), now)
     services = Services(
         settings=settings,
         engine=engine,

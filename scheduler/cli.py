@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -15,6 +15,7 @@ from models.db import ping
 from models.migrate import SchemaBehind, ready_engine
 from models.settings import Settings, settings_for_command
 from scheduler.clock import run_clock, tick
+from scheduler.messenger import ClosableMessenger
 
 log = logging.getLogger("tidtam")
 
@@ -53,8 +54,15 @@ def _ready_engine(settings: Settings) -> Engine:
     return engine
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run `run` or `tick`; exit 2 on configuration errors, 1 when the database is unusable."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    messenger_for: Callable[[Settings], ClosableMessenger],
+) -> int:
+    """Run `run` or `tick`; exit 2 on configuration errors, 1 when the database is unusable.
+
+    `messenger_for` builds the LINE client; the entry point (`__main__`) injects the real one.
+    """
     args = build_parser().parse_args(argv)
     settings = settings_for_command("tidtam scheduler")
     if settings is None:
@@ -65,13 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         print(f"tidtam scheduler: database unusable: {reason}", file=sys.stderr)
         return 1
-    from bot.line_api import LineClient  # the SDK is slow to import: only once we will run
-
-    messenger = LineClient(
-        settings.line_channel_access_token,
-        settings.line_api_base_url,
-        timeout=settings.line_request_timeout,
-    )
+    messenger = messenger_for(settings)
     try:
         if args.command == "run":
             run_clock(engine, messenger, settings)

@@ -7,20 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler import texts
+from scheduler.messages import MAX_TEXT, escape_literal_braces, mention_substitution, text_v2
 
 MAX_MESSAGES = 5  # LINE accepts at most 5 message objects per push
-MAX_CHARS = 5000  # LINE's limit for the text of one text/textV2 message
+MAX_CHARS = MAX_TEXT  # LINE's limit for the text of one text/textV2 message
 MAX_SUBSTITUTIONS = 100  # LINE's limit for the substitution keys of one textV2 message
 
 
 @dataclass(frozen=True)
-class Mention:
-    """A LINE user to @mention (LINE notifies them even when the group is muted)."""
+class Tagged:
+    """A LINE user to @mention in a digest line (LINE notifies them even in a muted group)."""
 
     user_id: str
 
 
-Segment = str | Mention
+Segment = str | Tagged
 Line = tuple[Segment, ...]
 Section = Sequence[Line]
 
@@ -56,11 +57,6 @@ class _Message:
         return size <= MAX_CHARS and len(keys) <= MAX_SUBSTITUTIONS
 
 
-def _escape(text: str) -> str:
-    """Literal braces in textV2 are written doubled; single ones would be read as keys."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
     """textV2 messages for the sections: blank line between sections, split at line boundaries.
 
@@ -75,18 +71,18 @@ def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
         parts: list[str] = []
         keys: set[str] = set()
         for segment in line:
-            if isinstance(segment, Mention):
+            if isinstance(segment, Tagged):
                 key = key_of.setdefault(segment.user_id, f"u{len(key_of) + 1}")
                 keys.add(key)
                 parts.append("{" + key + "}")
             else:
-                parts.append(_escape(segment))
+                parts.append(escape_literal_braces(segment))
         text = "".join(parts)
         if len(text) > MAX_CHARS:
             # Far beyond any real line (titles are shortened); cut the plain text before escaping
             # so no brace pair or placeholder is split.
             plain = "".join(segment for segment in line if isinstance(segment, str))
-            return _Rendered(_escape(plain[: MAX_CHARS // 2 - 1]) + "…", frozenset())
+            return _Rendered(escape_literal_braces(plain[: MAX_CHARS // 2 - 1]) + "…", frozenset())
         return _Rendered(text, frozenset(keys))
 
     messages: list[_Message] = [_Message([])]
@@ -117,7 +113,7 @@ def _truncate(messages: list[_Message]) -> list[_Message]:
     left_out = sum(1 for message in dropped for line in message.lines if line.text)
     last = kept[-1]
     while True:
-        notice = _Rendered(_escape(texts.digest_truncated(left_out)), frozenset())
+        notice = _Rendered(escape_literal_braces(texts.digest_truncated(left_out)), frozenset())
         if last.fits([notice]):
             last.lines.append(notice)
             return kept
@@ -129,12 +125,5 @@ def _as_json(message: _Message, key_of: dict[str, str]) -> dict[str, Any]:
     """The LINE message object: textV2 with a mention substitution per @mentioned user."""
     text = "\n".join(line.text for line in message.lines).strip("\n")
     used = message.keys()
-    substitution = {
-        key: {"type": "mention", "mentionee": {"type": "user", "userId": user_id}}
-        for user_id, key in key_of.items()
-        if key in used
-    }
-    json: dict[str, Any] = {"type": "textV2", "text": text}
-    if substitution:
-        json["substitution"] = substitution
-    return json
+    tagged = {key: user_id for user_id, key in key_of.items() if key in used}
+    return text_v2(text, mention_substitution(tagged))

@@ -44,3 +44,10 @@ class Messenger(Protocol):
 
     def push(self, to: str, messages: Sequence[JsonMessage], retry_key: str | None = None) -> None:
         """Push messages; raise PushRejected or PushUnreachable on failure."""
+
+
+class ClosableMessenger(Messenger, Protocol):
+    """A messenger that holds connections to release when the process is done with it."""
+
+    def close(self) -> None:
+        """Release the connections."""

@@ -21,7 +21,6 @@ from models.tables import (
     DeliveryStatus,
     GroupMember,
     HolidayOverride,
-    OverrideKind,
     Person,
     ProgressReport,
     Role,
@@ -31,13 +30,9 @@ from models.tables import (
     TaskStatus,
 )
 from scheduler import texts
-from scheduler.calendar import (
-    NoWorkingDayError,
-    UnknownProvinceError,
-    WorkCalendar,
-    canonical_province,
-)
-from scheduler.digest import Line, Mention, Section, build_messages
+from scheduler.calendar import NoWorkingDayError, WorkCalendar
+from scheduler.digest import Line, Section, Tagged, build_messages
+from scheduler.group_calendar import calendar_of
 from scheduler.thaidate import format_date, format_month, weekday_name
 
 log = logging.getLogger(__name__)
@@ -184,11 +179,11 @@ def _day_label(day: date) -> str:
     return f"{weekday_name(day.weekday())}ที่ {format_date(day)}"
 
 
-def _mentions(people: Iterable[Member]) -> list[Mention | str]:
+def _mentions(people: Iterable[Member]) -> list[Tagged | str]:
     """Mentions, each after a space."""
-    segments: list[Mention | str] = []
+    segments: list[Tagged | str] = []
     for person in people:
-        segments += [" ", Mention(person.line_user_id)]
+        segments += [" ", Tagged(person.line_user_id)]
     return segments
 
 
@@ -238,7 +233,7 @@ def _month_end(day: date) -> date:
 
 def _task_line(task: TaskFacts, detail: str, mention_owners: bool, suffix: str = "") -> Line:
     """ "• #12 title — detail @owner @owner suffix"."""
-    owners: list[Mention | str] = _mentions(task.owners) if mention_owners else []
+    owners: list[Tagged | str] = _mentions(task.owners) if mention_owners else []
     return (texts.task_line(task.id, _short(task.title)), detail, *owners, suffix)
 
 
@@ -428,35 +423,6 @@ def _clock_time(text: str, fallback: time) -> time:
         return fallback
 
 
-def _override_applies(scope: str, province: str | None, line_group_id: str) -> bool:
-    """Whether a HolidayOverride scope ("all", "province:ยะลา", "group:C…") covers a group."""
-    if scope == "all":
-        return True
-    if scope.startswith("group:"):
-        return scope.removeprefix("group:") == line_group_id
-    if scope.startswith("province:") and province is not None:
-        try:
-            return canonical_province(scope.removeprefix("province:")) == province
-        except UnknownProvinceError:
-            return False
-    return False
-
-
-def _calendar(group: ChatGroup, overrides: Sequence[HolidayOverride]) -> WorkCalendar:
-    """The group's calendar: its province (national when unknown) plus the overrides for it."""
-    try:
-        province = canonical_province(group.province) if group.province else None
-    except UnknownProvinceError:
-        log.warning("group %s has unknown province %r; using national", group.id, group.province)
-        province = None
-    rows = [
-        (row.day, row.name, row.kind == OverrideKind.HOLIDAY.value)
-        for row in overrides
-        if _override_applies(row.scope, province, group.line_group_id)
-    ]
-    return WorkCalendar.with_overrides(province, rows)
-
-
 def load_groups(session: Session, tz: tzinfo, since: datetime, until: datetime) -> list[GroupFacts]:
     """A snapshot of the active groups with a reminder time in (since, until].
 
@@ -469,7 +435,7 @@ def load_groups(session: Session, tz: tzinfo, since: datetime, until: datetime) 
     ):
         bare = GroupFacts(
             line_group_id=group.line_group_id,
-            calendar=_calendar(group, overrides),
+            calendar=calendar_of(group, overrides),
             reminder_time=_clock_time(group.reminder_time, DEFAULT_REMINDER_TIME),
             meeting_day=group.meeting_day,
             meeting_time=group.meeting_time,

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from bot import texts
 from bot.webhook import services_of
 from models.tables import EventStatus, InboundEvent
-from scheduler import texts
 from tests.conftest import SignedPost
 from tests.events import ADMIN, GROUP, OFFICER_A, SUPERVISOR, join, text_message, webhook
 from tests.fake_line import FakeLine

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot import store
+from bot.commands import build_router
 from bot.conversation import MAX_DATABASE_ATTEMPTS, Conversation
 from bot.inbox import record_events
 from bot.line_api import LineClient
@@ -24,9 +25,8 @@ from tests.fake_line import FakeLine
 @pytest.fixture
 def conversation_here(settings: Settings, engine: Engine) -> Conversation:
     """A Conversation driven directly (no inbox threads), on the test clock."""
-    return Conversation(
-        settings, engine, LineClient("t", settings.line_api_base_url), clock=lambda: NOW
-    )
+    line = LineClient("t", settings.line_api_base_url)
+    return Conversation(settings, engine, line, build_router(), lambda: NOW)
 
 
 def stored(engine: Engine, *events: dict[str, Any]) -> list[int]:

@@ -12,7 +12,7 @@ from scheduler.digest import (
     MAX_MESSAGES,
     MAX_SUBSTITUTIONS,
     Line,
-    Mention,
+    Tagged,
     build_messages,
 )
 
@@ -31,7 +31,7 @@ def keys_in(text: str) -> set[str]:
 
 def test_a_short_digest_is_one_text_v2_with_a_mention_per_owner() -> None:
     [message] = build_messages(
-        [[("🔔 หัวข้อ",)], [("• #1 งาน — ", Mention(ALICE), " ", Mention(BOB))]]
+        [[("🔔 หัวข้อ",)], [("• #1 งาน — ", Tagged(ALICE), " ", Tagged(BOB))]]
     )
     assert message == {
         "type": "textV2",
@@ -50,7 +50,7 @@ def test_braces_typed_by_people_are_not_placeholders() -> None:
 
 def test_long_content_splits_at_line_boundaries_and_keeps_sections_whole() -> None:
     section: list[Line] = [("หัวข้อ",)] + [
-        (f"• #{n} " + "ก" * 90 + " — ", Mention(ALICE)) for n in range(40)
+        (f"• #{n} " + "ก" * 90 + " — ", Tagged(ALICE)) for n in range(40)
     ]
     messages = build_messages([section, section])
     assert 1 < len(messages) <= MAX_MESSAGES
@@ -71,7 +71,7 @@ def test_too_much_for_five_messages_ends_with_how_much_was_left_out() -> None:
 
 def test_no_message_carries_more_mentions_than_line_allows() -> None:
     people = [f"U{n:032x}" for n in range(150)]
-    section: list[Line] = [(f"• #{n} — ", Mention(person)) for n, person in enumerate(people)]
+    section: list[Line] = [(f"• #{n} — ", Tagged(person)) for n, person in enumerate(people)]
     messages = build_messages([section])
     assert len(messages) == 2
     for message in messages:
@@ -98,7 +98,7 @@ def test_no_message_carries_more_mentions_than_line_allows() -> None:
 )
 def test_any_digest_fits_line_limits(raw: list[list[tuple[str, str | None]]]) -> None:
     sections = [
-        [(text, Mention(user)) if user else (text,) for text, user in section] for section in raw
+        [(text, Tagged(user)) if user else (text,) for text, user in section] for section in raw
     ]
     messages = build_messages(sections)
     assert len(messages) <= MAX_MESSAGES
@@ -108,6 +108,6 @@ def test_any_digest_fits_line_limits(raw: list[list[tuple[str, str | None]]]) ->
 
 
 def test_a_line_longer_than_a_message_is_cut_without_breaking_a_brace_pair() -> None:
-    [message] = build_messages([[("{" * 6000, Mention(ALICE))]])
+    [message] = build_messages([[("{" * 6000, Tagged(ALICE))]])
     assert len(message["text"]) <= MAX_CHARS
     assert message["text"].endswith("{{…") and "substitution" not in message

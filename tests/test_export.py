@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import cli
+from bot import cli, texts
 from bot.export import (
     XLSX_MIMETYPE,
     ExportLinkError,
@@ -23,11 +23,10 @@ from bot.export import (
     make_token,
     read_token,
 )
-from bot.plan_import import import_plan
+from bot.plan.document import load_plan
+from bot.plan.importer import import_plan
 from models.db import session_scope
 from models.tables import Task
-from scheduler import texts
-from scheduler.plan import load_plan
 from tests.conftest import CHANNEL_SECRET, PUBLIC_BASE_URL, MutableClock, repository_root
 from tests.events import ADMIN, GROUP, NOW, OFFICER_A, OFFICER_B, SUPERVISOR, join, text_message
 from tests.test_conversation import said

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.plan_import import import_plan
+from bot.plan.document import load_plan
+from bot.plan.importer import import_plan
 from models.db import session_scope
 from models.tables import AuditEntry, ChatGroup, Task, TaskOwner, Unit
-from scheduler.plan import load_plan
 from tests.conftest import repository_root
 from tests.events import (
     ADMIN,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scheduler.plan import ActionPlan, PlanError, Step, load_plan
+from bot.plan.document import ActionPlan, PlanError, Step, load_plan
 from scheduler.recurrence import parse_recurrence
 from scheduler.thaidate import ThaiDateError, parse_period, parse_periods
 

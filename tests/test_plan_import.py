@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, func, select
 
-from bot.plan_import import bind_unit, import_plan, plan_id
+from bot.plan.document import ActionPlan, load_plan
+from bot.plan.importer import bind_unit, import_plan, plan_id
 from models.db import session_scope
 from models.tables import (
     AuditEntry,
@@ -25,7 +26,6 @@ from models.tables import (
     Topic,
     Unit,
 )
-from scheduler.plan import ActionPlan, load_plan
 from tests.conftest import repository_root
 from tests.events import NOW
 

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from models.db import make_engine
 from models.migrate import upgrade
 from models.tables import ChatGroup
+from scheduler.__main__ import line_client
 from scheduler.cli import main
 from scheduler.planner import DELIVERY
 from scheduler.sender import LEASE
@@ -109,7 +110,7 @@ def run_in_process(
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return main(list(argv))
+    return main(list(argv), messenger_for=line_client)
 
 
 def test_a_failed_push_is_not_a_failed_tick(

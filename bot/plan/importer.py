@@ -10,8 +10,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot import store
+from bot.plan.document import ActionPlan, Measure, Step
 from models.tables import ChatGroup, ItaScore, Person, Task, TaskKind, Topic, Unit
-from scheduler.plan import ActionPlan, Measure, Step
 from scheduler.recurrence import Recurrence
 
 MAX_TITLE = 1000  # Task.title's column size; measure 1.1's text is longer (both bullets)

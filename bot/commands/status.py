@@ -1,4 +1,4 @@
-"""The numbers behind `สถานะ`: per topic, what is done, open and late, and who has not reported."""
+"""`สถานะ`: per topic, what is done, open and late, and who has not reported this month."""
 
 from __future__ import annotations
 
@@ -9,9 +9,62 @@ from itertools import chain
 
 from sqlmodel import Session, col, select
 
-from bot import store
-from bot.context import display_name
-from models.tables import Task, TaskStatus, Topic
+from bot import store, texts
+from bot.cards import TopicCard, status_card
+from bot.context import SUPERVISORS, Context, display_name
+from bot.router import Reply, command
+from models.tables import Task, TaskKind, TaskStatus, Topic
+from scheduler.thaidate import format_month
+
+MAX_LATE_LINES = 8
+
+
+@command("สถานะ", "status", usage="สถานะ")
+def status(ctx: Context) -> Reply:
+    """ดูสรุปงานตามประเด็น: เสร็จ ค้าง เลยกำหนด และใครยังไม่รายงานเดือนนี้"""
+    if ctx.group is not None:
+        scope, group_ids = texts.STATUS_SCOPE_GROUP, ctx.visible_group_ids()
+    elif ctx.role in SUPERVISORS:
+        scope = texts.STATUS_SCOPE_ALL
+        group_ids = [g.id for g in store.active_groups(ctx.session) if g.id is not None]
+    else:
+        scope, group_ids = texts.STATUS_SCOPE_MINE, ctx.visible_group_ids()
+        if not group_ids:
+            return texts.NOT_IN_ANY_GROUP
+    tasks = [
+        task
+        for task in store.tasks_in_groups(ctx.session, group_ids)
+        if task.kind != TaskKind.MEASURE.value
+    ]
+    if not tasks:
+        return texts.STATUS_EMPTY
+    month_label = format_month(ctx.today.year, ctx.today.month)
+    topics = summarize(ctx.session, tasks, ctx.today, ctx.month, texts.STATUS_NO_TOPIC)
+    cards = [_topic_card(topic, month_label) for topic in topics]
+    totals = (
+        sum(t.done for t in topics),
+        sum(t.open for t in topics),
+        sum(len(t.late) for t in topics),
+    )
+    return status_card(texts.status_title(scope), cards, texts.status_alt(scope, *totals))
+
+
+def _topic_card(topic: TopicStatus, month_label: str) -> TopicCard:
+    """One topic's numbers worded for its status bubble."""
+    late_lines = [
+        texts.status_late_line(late.number, late.title, ", ".join(late.owners), late.days_late)
+        for late in topic.late[:MAX_LATE_LINES]
+    ]
+    if len(topic.late) > MAX_LATE_LINES:
+        late_lines.append(texts.status_more(len(topic.late) - MAX_LATE_LINES))
+    return TopicCard(
+        title=topic.title,
+        counts=texts.status_counts(topic.done, topic.open, len(topic.late)),
+        late_heading=texts.STATUS_LATE_HEADING,
+        late_lines=late_lines,
+        footer=texts.status_unreported(topic.unreported, month_label),
+        has_late=bool(topic.late),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,78 +1,13 @@
-"""Builders for LINE message objects: text, textV2 with @mentions, Flex cards, quick replies."""
+"""The bot's Flex cards: the status carousel and the ITA score bubbles."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler import texts
-
-Message = dict[str, Any]
-
-# LINE's limits: 5,000 characters per text message, 13 quick-reply buttons, 20-char labels.
-MAX_TEXT = 5000
-MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
-
-
-@dataclass(frozen=True)
-class Mention:
-    """Someone to @mention in a textV2 message: LINE notifies them and shows their name."""
-
-    key: str
-    user_id: str
-
-
-def text(body: str, quick_replies: Sequence[str] = ()) -> Message:
-    """A plain text message, cut to LINE's limit, with optional quick-reply buttons."""
-    message: Message = {"type": "text", "text": _fit(body)}
-    return _with_quick_replies(message, quick_replies)
-
-
-def text_with_mentions(
-    template: str, mentions: Sequence[Mention], quick_replies: Sequence[str] = ()
-) -> Message:
-    """A textV2 message whose `{key}` placeholders become real @mentions."""
-    if not mentions:
-        return text(escape_braces(template), quick_replies)
-    substitution = {
-        mention.key: {"type": "mention", "mentionee": {"type": "user", "userId": mention.user_id}}
-        for mention in mentions
-    }
-    message: Message = {"type": "textV2", "text": _fit(template), "substitution": substitution}
-    return _with_quick_replies(message, quick_replies)
-
-
-def escape_braces(value: str) -> str:
-    """User text placed in a textV2 template must not open a placeholder by accident."""
-    return value.replace("{", "(").replace("}", ")")
-
-
-def flex(alt_text: str, contents: Mapping[str, Any], quick_replies: Sequence[str] = ()) -> Message:
-    """A Flex message (bubble or carousel) with the text shown in notifications and old clients."""
-    message: Message = {"type": "flex", "altText": alt_text[:400], "contents": dict(contents)}
-    return _with_quick_replies(message, quick_replies)
-
-
-def _with_quick_replies(message: Message, labels: Sequence[str]) -> Message:
-    """Attach buttons that send their label as a message when tapped."""
-    if labels:
-        message["quickReply"] = {
-            "items": [
-                {
-                    "type": "action",
-                    "action": {"type": "message", "label": label[:MAX_LABEL], "text": label},
-                }
-                for label in labels[:MAX_QUICK_REPLIES]
-            ]
-        }
-    return message
-
-
-def _fit(body: str) -> str:
-    """Cut text to LINE's limit (ending with an ellipsis) instead of being refused with a 400."""
-    return body if len(body) <= MAX_TEXT else body[: MAX_TEXT - 1] + "…"
+from bot import texts
+from scheduler.messages import Message, flex
 
 
 def status_card(heading: str, topics: Sequence[TopicCard], alt_text: str) -> Message:

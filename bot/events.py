@@ -1,0 +1,78 @@
+"""What a LINE webhook event says, read from its JSON: the chat, the sender, a command's text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Where an event came from."""
+
+    kind: str  # "group", "user" or "room"
+    chat_id: str  # where to push: group, user or room id
+    user_id: str | None
+
+    @property
+    def is_group(self) -> bool:
+        """True in a LINE group."""
+        return self.kind == "group"
+
+
+def chat_of(raw_event: Mapping[str, Any]) -> Chat:
+    """The chat and sender of a raw event."""
+    source = raw_event.get("source") or {}
+    kind = str(source.get("type", ""))
+    user_id = source.get("userId")
+    chat_id = source.get("groupId") or source.get("roomId") or user_id or ""
+    return Chat(kind, str(chat_id), str(user_id) if user_id else None)
+
+
+def parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
+    """The command text without @mentions, the tagged user ids, and whether the bot was tagged."""
+    body = str(message.get("text", ""))
+    mentionees = (message.get("mention") or {}).get("mentionees") or []
+    spans: list[tuple[int, int]] = []
+    user_ids: list[str] = []
+    bot_mentioned = False
+    for mentionee in mentionees:
+        try:
+            start, length = int(mentionee.get("index", -1)), int(mentionee.get("length", 0))
+        except (TypeError, ValueError):
+            continue
+        span = _mention_span(body, start, length)
+        if span is not None:
+            spans.append(span)
+        if mentionee.get("isSelf"):
+            bot_mentioned = True
+        elif mentionee.get("type") == "user" and mentionee.get("userId"):
+            user_id = str(mentionee["userId"])
+            if user_id not in user_ids:
+                user_ids.append(user_id)
+    for start, end in sorted(spans, reverse=True):
+        body = body[:start] + " " + body[end:]
+    command_text = _SPACES.sub(" ", body.translate(_THAI_DIGITS)).strip()
+    return command_text, user_ids, bot_mentioned
+
+
+def _mention_span(body: str, index: int, length: int) -> tuple[int, int] | None:
+    """Where a mention sits in `body`, whether LINE counted characters or UTF-16 units.
+
+    The two agree unless an emoji comes first; the reading that lands on "@" wins.
+    """
+    if length <= 0 or index < 0:
+        return None
+    if body[index : index + 1] == "@":
+        return index, index + length
+    units = body.encode("utf-16-le")
+    before = units[: index * 2].decode("utf-16-le", errors="ignore")
+    mention = units[index * 2 : (index + length) * 2].decode("utf-16-le", errors="ignore")
+    if mention.startswith("@"):
+        return len(before), len(before) + len(mention)
+    return (index, index + length) if index < len(body) else None
