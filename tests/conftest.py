@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,28 +14,25 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from bot.plan.document import load_plan
+from bot.plan.importer import import_plan
 from bot.webhook import create_app, services_of
-from models.db import make_engine
+from models.db import make_engine, session_scope
 from models.migrate import upgrade
 from models.settings import Settings
-from tests.events import ADMIN, NOW
-from tests.fake_line import FakeLine
-
-CHANNEL_SECRET = "test-channel-secret-0123456789ab"
-PUBLIC_BASE_URL = "https://tidtam.example.go.th"
-ACCESS_TOKEN = "test-access-token"
-
-SignedPost = Callable[..., Any]
-
-
-class MutableClock:
-    """A clock the test sets; the app calls it like datetime.now(UTC)."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.support.chat import Chat
+from tests.support.demo import demo  # noqa: F401  (the demo-server fixture, for the simulator tests)
+from tests.support.events import ADMIN, NOW
+from tests.support.fake_line import FakeLine
+from tests.support.web import (
+    ACCESS_TOKEN,
+    CHANNEL_SECRET,
+    PUBLIC_BASE_URL,
+    MutableClock,
+    SignedPost,
+    repository_root,
+    sign,
+)
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +109,20 @@ def clock() -> MutableClock:
 
 
 @pytest.fixture
+def chat(engine: Engine, settings: Settings, clock: MutableClock) -> Chat:
+    """Commands dispatched straight to the router (no HTTP, threads or LINE): milliseconds each."""
+    return Chat(engine, settings, clock)
+
+
+@pytest.fixture
+def imported(engine: Engine) -> Engine:
+    """The real plan (data/ita-2566-plan.yaml) imported into the test database."""
+    with session_scope(engine) as session:
+        import_plan(session, load_plan(repository_root() / "data" / "ita-2566-plan.yaml"), now=NOW)
+    return engine
+
+
+@pytest.fixture
 def app(settings: Settings, clock: MutableClock) -> Iterator[Flask]:
     """The real Flask app from the factory, on the test clock."""
     application = create_app(settings, clock=clock)
@@ -129,11 +135,6 @@ def app(settings: Settings, clock: MutableClock) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client for the app."""
     return app.test_client()
-
-
-def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:
-    """LINE's X-Line-Signature: base64 of HMAC-SHA256 of the body with the channel secret."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 @pytest.fixture
@@ -168,6 +169,3 @@ def conversation(signed: SignedPost, app: Flask, fake_line: FakeLine) -> Callabl
     return say
 
 
-def repository_root() -> Path:
-    """The checkout this test suite belongs to."""
-    return Path(__file__).resolve().parent.parent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,31 +17,10 @@ from sqlalchemy import create_engine, make_url, text
 
 from models.db import normalise_url
 from models.migrate import head_revision
-from tests.conftest import repository_root
+from tests.support.processes import clean_environment, free_port, run_module
+from tests.support.web import repository_root
 
 STARTUP_LIMIT_SECONDS = 30
-
-
-def clean_environment(**overrides: str) -> dict[str, str]:
-    """The process environment without any Tidtam/LINE variables, plus `overrides`."""
-    names = ("LINE_", "BOT_", "DATABASE_URL", "DELIVERY_GRACE_HOURS")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(names)}
-    env.update(overrides)
-    return env
-
-
-def run_module(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m …` to completion."""
-    return subprocess.run(
-        [sys.executable, "-m", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
-    )
-
-
-def free_port() -> int:
-    """A TCP port nobody is listening on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

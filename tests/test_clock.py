@@ -23,11 +23,10 @@ from models.settings import Settings
 from models.tables import ChatGroup, Delivery, GroupMember, Person, Role
 from scheduler.clock import TICK_JOB_ID, schedule_ticks, tick
 from scheduler.planner import DELIVERY
-from tests.conftest import ACCESS_TOKEN
-from tests.fake_line import FakeLine
-from tests.test_cli import free_port
-from tests.test_scheduler_cli import scheduler_env, wait_until
-from tests.test_sender import add_deliveries
+from tests.support.fake_line import FakeLine
+from tests.support.outbox import add_deliveries
+from tests.support.processes import free_port, scheduler_env, wait_until
+from tests.support.web import ACCESS_TOKEN
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 GROUP = "C" + "a" * 32

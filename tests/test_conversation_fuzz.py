@@ -12,39 +12,21 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot import texts
+from bot.commands import build_router
 from bot.webhook import services_of
 from models.tables import EventStatus, InboundEvent
-from tests.conftest import SignedPost
-from tests.events import ADMIN, GROUP, OFFICER_A, SUPERVISOR, join, text_message, webhook
-from tests.fake_line import FakeLine
+from tests.support.events import ADMIN, GROUP, OFFICER_A, SUPERVISOR, join, text_message, webhook
+from tests.support.fake_line import FakeLine
+from tests.support.web import SignedPost
 
 BATCH = 100  # events per webhook body, as LINE batches them under load
 # The everyday suite sends 20 x 100 = 2,000 texts (about 25 s); CI sets FUZZ_EXAMPLES=100 for
 # the full 10,000 once, on SQLite, because each text is a real webhook, transaction and reply.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 
-COMMAND_WORDS = [
-    "ช่วยเหลือ",
-    "เพิ่มงาน",
-    "งานของฉัน",
-    "สถานะ",
-    "รายงาน",
-    "เสร็จ",
-    "ประชุม",
-    "วันหยุด",
-    "ตั้งหัวหน้า",
-    "ยกเลิกหัวหน้า",
-    "ตั้งประชุม",
-    "ตั้งจังหวัด",
-    "เลื่อน",
-    "เพิ่มคน",
-    "ลบคน",
-    "ยกเลิก",
-    "เปิดใหม่",
-    "help",
-    "done",
-    "status",
-]
+# Every word of every registered command (aliases too), read from the router: a new command
+# joins the fuzz without anyone editing this file.
+COMMAND_WORDS = [word for spec in build_router().commands for word in spec.words]
 FRAGMENTS = [
     "#",
     "#1",

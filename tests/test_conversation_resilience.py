@@ -18,8 +18,8 @@ from bot.line_api import LineClient
 from models.db import session_scope
 from models.settings import Settings
 from models.tables import ChatGroup, InboundEvent
-from tests.events import GROUP, NOW, OFFICER_A, text_message
-from tests.fake_line import FakeLine
+from tests.support.events import GROUP, NOW, OFFICER_A, text_message
+from tests.support.fake_line import FakeLine
 
 
 @pytest.fixture

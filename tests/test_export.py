@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -27,18 +26,19 @@ from bot.plan.document import load_plan
 from bot.plan.importer import import_plan
 from models.db import session_scope
 from models.tables import Task
-from tests.conftest import CHANNEL_SECRET, PUBLIC_BASE_URL, MutableClock, repository_root
-from tests.events import ADMIN, GROUP, NOW, OFFICER_A, OFFICER_B, SUPERVISOR, join, text_message
-from tests.test_conversation import said
+from tests.support.chat import Chat, said
+from tests.support.events import (
+    ADMIN,
+    GROUP,
+    NOW,
+    OFFICER_A,
+    OFFICER_B,
+    SUPERVISOR,
+)
+from tests.support.web import CHANNEL_SECRET, PUBLIC_BASE_URL, MutableClock, repository_root
 
-Say = Callable[..., list[Any]]
 BASE_URL = PUBLIC_BASE_URL
 PERSONNEL = "สำนักปลัดเทศบาล งานการเจ้าหน้าที่"
-
-
-def in_group(text: str, user: str, *mentioned: tuple[str, str]) -> dict[str, Any]:
-    """A message in the test group."""
-    return text_message(text, user_id=user, group_id=GROUP, mentions=mentioned)
 
 
 def task_number(engine: Engine, plan_item: str) -> int:
@@ -54,36 +54,35 @@ def rows(sheet: Any) -> list[list[Any]]:
     return [list(row) for row in sheet.iter_rows(min_row=5, values_only=True)]
 
 
-def script_march(say: Say, engine: Engine, clock: MutableClock) -> dict[str, int]:
+def script_march(chat: Chat, engine: Engine, clock: MutableClock) -> dict[str, int]:
     """Import the plan, bind the personnel unit, and work and report through March 2024."""
     with session_scope(engine) as session:
         import_plan(session, load_plan(repository_root() / "data" / "ita-2566-plan.yaml"), now=NOW)
-    say(join(GROUP))
-    say(in_group("ตั้งหัวหน้า @สมศักดิ์", ADMIN, (SUPERVISOR, "@สมศักดิ์")))
-    assert "ผูก" in said(say(in_group(f"ผูกหน่วยงาน {PERSONNEL}", SUPERVISOR)))
+    chat.say("ตั้งหัวหน้า @สมศักดิ์", ADMIN, (SUPERVISOR, "@สมศักดิ์"))
+    assert "ผูก" in said(chat.say(f"ผูกหน่วยงาน {PERSONNEL}", SUPERVISOR))
     numbers = {item: task_number(engine, item) for item in ("4.3.1", "4.3.2", "3.1.1", "6.1.9")}
     for item in ("4.3.1", "4.3.2"):
-        say(in_group(f"เพิ่มคน #{numbers[item]} @สมชาย", SUPERVISOR, (OFFICER_A, "@สมชาย")))
-    say(in_group(f"เพิ่มคน #{numbers['4.3.1']} @สมศรี", SUPERVISOR, (OFFICER_B, "@สมศรี")))
+        chat.say(f"เพิ่มคน #{numbers[item]} @สมชาย", SUPERVISOR, (OFFICER_A, "@สมชาย"))
+    chat.say(f"เพิ่มคน #{numbers['4.3.1']} @สมศรี", SUPERVISOR, (OFFICER_B, "@สมศรี"))
 
     clock.now = NOW + timedelta(days=4, hours=5)  # 5 March 2024, 14:00
-    say(in_group(f"รายงาน #{numbers['4.3.1']} ส่งร่างโครงการให้หัวหน้าแล้ว 40%", OFFICER_A))
+    chat.say(f"รายงาน #{numbers['4.3.1']} ส่งร่างโครงการให้หัวหน้าแล้ว 40%", OFFICER_A)
     clock.now = NOW + timedelta(days=19)  # 20 March 2024, 09:00
-    say(in_group(f"รายงาน #{numbers['4.3.1']} จัดอบรมแล้ว รอสรุปผล 80%", OFFICER_B))
-    say(in_group(f"เสร็จ #{numbers['4.3.2']}", OFFICER_A))
+    chat.say(f"รายงาน #{numbers['4.3.1']} จัดอบรมแล้ว รอสรุปผล 80%", OFFICER_B)
+    chat.say(f"เสร็จ #{numbers['4.3.2']}", OFFICER_A)
     return numbers
 
 
 def test_the_export_of_a_scripted_month(
-    conversation: Say,
+    chat: Chat,
     engine: Engine,
     clock: MutableClock,
     client: FlaskClient,
 ) -> None:
-    numbers = script_march(conversation, engine, clock)
+    numbers = script_march(chat, engine, clock)
     clock.now = NOW + timedelta(days=32)  # 2 April 2024: March is over
 
-    answer = said(conversation(in_group("ส่งออกรายงาน มี.ค. 2567", SUPERVISOR)))
+    answer = said(chat.say("ส่งออกรายงาน มี.ค. 2567", SUPERVISOR))
     assert "ประจำเดือน มีนาคม 2567 (งานของกลุ่มนี้)" in answer
     assert "ลิงก์ใช้ได้ 24 ชั่วโมง" in answer
     url = next(word for word in answer.split() if word.startswith(BASE_URL))
@@ -125,13 +124,13 @@ def test_the_export_of_a_scripted_month(
     assert first[2:7] == [
         "1–22 มี.ค. 2567",
         PERSONNEL,
-        "member-c0c0, member-d0d0",
+        "สมชาย, สมศรี",
         "ล่าช้า 9 วัน",
         80,
     ]
-    assert first[7:] == ["member-c0c0", "5 มี.ค. 2567 14:00", 40, "ส่งร่างโครงการให้หัวหน้าแล้ว"]
+    assert first[7:] == ["สมชาย", "5 มี.ค. 2567 14:00", 40, "ส่งร่างโครงการให้หัวหน้าแล้ว"]
     assert second[:7] == [None] * 7
-    assert second[7:] == ["member-d0d0", "20 มี.ค. 2567 09:00", 80, "จัดอบรมแล้ว รอสรุปผล"]
+    assert second[7:] == ["สมศรี", "20 มี.ค. 2567 09:00", 80, "จัดอบรมแล้ว รอสรุปผล"]
     done = table[at["4.3.2"]]
     assert done[5:7] == ["เสร็จแล้ว (20 มี.ค. 2567)", 100] and done[7] is None
     assert table[at["3.1.3"]][2] == "1 ต.ค. 2566 – 30 ก.ย. 2567 (ทุกสิ้นเดือน)"
@@ -151,19 +150,19 @@ def test_the_export_of_a_scripted_month(
         "3.1.2",
         "4.3.1",
     ]
-    assert late[-1][2:] == [PERSONNEL, "member-c0c0, member-d0d0", "22 มี.ค. 2567", 9]
+    assert late[-1][2:] == [PERSONNEL, "สมชาย, สมศรี", "22 มี.ค. 2567", 9]
     assert numbers["4.3.2"] not in [row[0] for row in late]
 
 
 def test_a_supervisor_in_a_11_chat_exports_every_group(
-    conversation: Say,
+    chat: Chat,
     engine: Engine,
     clock: MutableClock,
     client: FlaskClient,
 ) -> None:
-    script_march(conversation, engine, clock)
+    script_march(chat, engine, clock)
     answer = said(
-        conversation(text_message("ส่งออกรายงาน 2567-03", user_id=SUPERVISOR, group_id=None))
+        chat.say("ส่งออกรายงาน 2567-03", SUPERVISOR, group=None)
     )
     assert "(ทุกกลุ่ม)" in answer
     url = next(word for word in answer.split() if word.startswith(BASE_URL))
@@ -175,12 +174,12 @@ def test_a_supervisor_in_a_11_chat_exports_every_group(
 
 @pytest.mark.no_public_base_url
 def test_officers_cannot_export_and_a_missing_base_url_is_explained(
-    conversation: Say, engine: Engine, clock: MutableClock
+    chat: Chat, engine: Engine, clock: MutableClock
 ) -> None:
-    script_march(conversation, engine, clock)
-    assert "ใช้ได้เฉพาะ" in said(conversation(in_group("ส่งออกรายงาน", OFFICER_A)))
-    assert "PUBLIC_BASE_URL" in said(conversation(in_group("ส่งออกรายงาน", SUPERVISOR)))
-    assert "ไม่ใช่เดือนและปี" in said(conversation(in_group("ส่งออกรายงาน มีนา", SUPERVISOR)))
+    script_march(chat, engine, clock)
+    assert "ใช้ได้เฉพาะ" in said(chat.say("ส่งออกรายงาน", OFFICER_A))
+    assert "PUBLIC_BASE_URL" in said(chat.say("ส่งออกรายงาน", SUPERVISOR))
+    assert "ไม่ใช่เดือนและปี" in said(chat.say("ส่งออกรายงาน มีนา", SUPERVISOR))
 
 
 def test_an_expired_or_tampered_link_is_refused_in_thai(
@@ -219,14 +218,14 @@ def test_tokens_name_the_month_and_group_and_expire_after_a_day() -> None:
 
 
 def test_the_export_command_writes_the_workbook(
-    conversation: Say,
+    chat: Chat,
     engine: Engine,
     clock: MutableClock,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    script_march(conversation, engine, clock)
+    script_march(chat, engine, clock)
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "BOT_ENV", "BOT_ADMIN_IDS"):
         monkeypatch.delenv(name, raising=False)

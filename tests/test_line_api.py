@@ -9,7 +9,7 @@ import pytest
 
 from bot.line_api import LineClient
 from scheduler.messenger import PushRejected, PushUnreachable
-from tests.fake_line import FakeLine
+from tests.support.fake_line import FakeLine
 
 GROUP = "C" + "a" * 32
 USER = "U" + "1" * 32

@@ -26,8 +26,8 @@ from models.tables import (
     Topic,
     Unit,
 )
-from tests.conftest import repository_root
-from tests.events import NOW
+from tests.support.events import NOW
+from tests.support.web import repository_root
 
 PLAN_FILE = repository_root() / "data" / "ita-2566-plan.yaml"
 

@@ -27,8 +27,8 @@ from models.tables import (
 from scheduler.calendar import WorkCalendar
 from scheduler.clock import tick
 from scheduler.planner import is_first_working_day_of_week
-from tests.conftest import ACCESS_TOKEN
-from tests.fake_line import FakeLine, RecordedRequest
+from tests.support.fake_line import FakeLine, RecordedRequest
+from tests.support.web import ACCESS_TOKEN
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 NATIONAL_GROUP = "C" + "a" * 32

@@ -26,11 +26,9 @@ from scheduler.__main__ import line_client
 from scheduler.cli import main
 from scheduler.planner import DELIVERY
 from scheduler.sender import LEASE
-from tests.fake_line import FakeLine, RecordedRequest
-from tests.test_cli import clean_environment, run_module
-from tests.test_sender import NOW, add_deliveries
-
-WAIT_LIMIT_SECONDS = 30
+from tests.support.fake_line import FakeLine, RecordedRequest
+from tests.support.outbox import NOW, add_deliveries
+from tests.support.processes import run_module, scheduler_env, wait_until
 
 
 class SlowLine(FakeLine):
@@ -62,18 +60,6 @@ def database(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     upgrade(engine)
     yield url, engine
     engine.dispose()
-
-
-def scheduler_env(url: str, line: FakeLine) -> dict[str, str]:
-    """The clock's environment: this database and the fake LINE."""
-    return clean_environment(
-        BOT_ENV="test",
-        DATABASE_URL=url,
-        LINE_CHANNEL_SECRET="secret",
-        LINE_CHANNEL_ACCESS_TOKEN="token",
-        LINE_API_BASE_URL=line.base_url,
-        LINE_REQUEST_TIMEOUT="5",
-    )
 
 
 def test_a_tick_sends_what_is_due_and_the_same_tick_again_sends_nothing(
@@ -146,18 +132,6 @@ def test_a_settings_error_is_a_one_line_error(
         "tidtam scheduler: configuration error: "
         "BOT_ENV must be production, development or test, not 'staging'"
     ]
-
-
-def wait_until(condition: object, process: subprocess.Popen[str] | None = None) -> None:
-    """Poll a condition (bounded) while another process works towards it."""
-    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"the process exited early: {process.communicate()}")
-        time.sleep(0.02)  # waiting for another process, not for our own logic
-    raise AssertionError("the other process did not get there in time")
 
 
 def test_a_sender_killed_mid_batch_then_restarted_delivers_each_once(

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from bot.line_api import LineClient
-from models.tables import DeliveryStatus
 from scheduler.delivery_report import delivery_report, read_quota
-from scheduler.planner import DELIVERY, DIGEST_KIND, retry_key_for
+from scheduler.planner import DELIVERY
 from scheduler.sender import LEASE, QUOTA_RECHECK, send_due
-from tests.fake_line import FakeLine
+from tests.support.fake_line import FakeLine
+from tests.support.outbox import GRACE, NOW, add_deliveries
 
-NOW = datetime(2024, 6, 17, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok
-GRACE = timedelta(hours=6)
 PUSH = "/v2/bot/message/push"
 MONTHLY_LIMIT = {"message": "You have reached your monthly limit."}
 
@@ -37,30 +35,6 @@ def connection(engine: Engine) -> Iterator[Connection]:
     """One connection, as a tick uses."""
     with engine.connect() as connection:
         yield connection
-
-
-def add_deliveries(engine: Engine, count: int = 1, due_at: datetime = NOW, **values: Any) -> None:
-    """Pending reminder rows for `count` groups, due at `due_at`."""
-    rows = []
-    for number in range(count):
-        key = f"{DIGEST_KIND}:C{number:032x}:{due_at.date().isoformat()}"
-        rows.append(
-            {
-                "kind": DIGEST_KIND,
-                "target": f"C{number:032x}",
-                "occurrence_key": key,
-                "payload": {"messages": [{"type": "textV2", "text": f"แจ้งเตือน {number}"}]},
-                "due_at": due_at,
-                "status": DeliveryStatus.PENDING.value,
-                "attempts": 0,
-                "retry_key": retry_key_for(key),
-                "late": False,
-                "created_at": due_at,
-                **values,
-            }
-        )
-    with engine.begin() as connection:
-        connection.execute(insert(DELIVERY), rows)
 
 
 def rows(engine: Engine) -> list[Any]:

@@ -13,8 +13,8 @@ from bot.line_api import LineClient
 from models.db import make_engine
 from scheduler.planner import DELIVERY
 from scheduler.sender import SendResult, send_due
-from tests.fake_line import FakeLine
-from tests.test_sender import GRACE, NOW, add_deliveries
+from tests.support.fake_line import FakeLine
+from tests.support.outbox import GRACE, NOW, add_deliveries
 
 
 def test_two_racing_senders_push_every_delivery_exactly_once(

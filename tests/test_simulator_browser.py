@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_simulator import Demo, demo  # noqa: F401  (the demo-server fixture)
+from tests.support.demo import Demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # CI installs Chromium and Playwright and sets this, so there the test cannot silently skip.
@@ -46,7 +46,7 @@ def page() -> Iterator[sync_api.Page]:
 
 def test_add_a_task_in_the_page_and_watch_the_meeting_reminder_arrive(
     page: sync_api.Page,
-    demo: Demo,  # noqa: F811
+    demo: Demo,
 ) -> None:
     expect = sync_api.expect
     page.goto(demo.base_url + "/simulator")

@@ -9,8 +9,8 @@ from sqlmodel import Session, func, select
 from bot.webhook import create_app
 from models.settings import Settings
 from models.tables import InboundEvent
-from tests.conftest import SignedPost, sign
-from tests.events import text_message, webhook
+from tests.support.events import text_message, webhook
+from tests.support.web import SignedPost, sign
 
 
 def stored_events(engine: Engine) -> list[InboundEvent]:

@@ -14,7 +14,7 @@ from dateutil import parser as dateutil_parser
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scheduler.thaidate import parse_date, parse_period, parse_periods
-from tests.test_thaidate_source_plan import (
+from tests.support.source_plan import (
     PERIODS,
     SEVERAL_PERIODS,
     SINGLE_DATES,

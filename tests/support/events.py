@@ -143,3 +143,10 @@ OFFICER_B = "U" + "d0" * 16
 OUTSIDER = "U" + "e0" * 16
 GROUP = "C" + "1" * 32
 OTHER_GROUP = "C" + "2" * 32
+
+
+def in_group(
+    text: str, user: str, *mentioned: tuple[str, str], group: str = GROUP
+) -> dict[str, Any]:
+    """A message in a group (the test group unless told), with @mentions written in `text`."""
+    return text_message(text, user_id=user, group_id=group, mentions=mentioned)

@@ -1,0 +1,37 @@
+"""`สถานะ`: per topic, done / open / late, and who has not reported this month."""
+
+from __future__ import annotations
+
+import json
+
+from tests.support.chat import Chat, add_task, name_supervisor, said
+from tests.support.events import ADMIN, OFFICER_A, OFFICER_B, OTHER_GROUP
+from tests.support.web import MutableClock
+
+
+def test_status_counts_late_tasks_and_names_who_has_not_reported(
+    chat: Chat, clock: MutableClock
+) -> None:
+    name_supervisor(chat)
+    late = add_task(chat, "ทำป้ายประกาศ", "5 มี.ค. 2567")
+    done = add_task(chat, "ส่งแบบฟอร์ม", "20 มี.ค. 2567")
+    chat.say(f"เสร็จ #{done}", OFFICER_A)
+    chat.say(f"รายงาน #{late} กำลังทำ", OFFICER_A)
+    clock.now = clock.now.replace(day=11)
+
+    [card] = chat.say("สถานะ", OFFICER_B)
+    assert card["type"] == "flex"
+    assert card["altText"] == "สถานะงาน กลุ่มนี้: เสร็จ 1 · ค้าง 1 · เลยกำหนด 1"
+    bubble = json.dumps(card["contents"], ensure_ascii=False)
+    assert f"#{late} ทำป้ายประกาศ" in bubble and "เลย 6 วัน" in bubble
+    assert "สมศรี" in bubble and "สมชาย" not in bubble.split("ยังไม่รายงาน")[-1]
+
+
+def test_an_empty_group_and_a_1_to_1_officer_get_plain_answers(chat: Chat) -> None:
+    assert "ยังไม่มีงานในกลุ่มนี้" in said(chat.say("สถานะ", OFFICER_A))
+    assert "ยังไม่ได้อยู่ในกลุ่ม" in said(chat.say("สถานะ", "U" + "9" * 32, group=None))
+    name_supervisor(chat)
+    add_task(chat)
+    chat.say("สถานะ", ADMIN, group=OTHER_GROUP)  # the admin is in another group too
+    everything = said(chat.say("สถานะ", ADMIN, group=None))
+    assert "ทุกกลุ่ม" in everything and "เสร็จ 0 · ค้าง 1" in everything

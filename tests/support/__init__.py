@@ -1,0 +1,1 @@
+"""What the tests share: LINE payloads, the fake LINE, processes, the chat harness."""

@@ -1,0 +1,60 @@
+"""Real processes for the entry-point tests: a clean environment, a free port, bounded waits."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.support.fake_line import FakeLine
+
+WAIT_LIMIT_SECONDS = 30
+
+
+def clean_environment(**overrides: str) -> dict[str, str]:
+    """The process environment without any Tidtam/LINE variables, plus `overrides`."""
+    names = ("LINE_", "BOT_", "DATABASE_URL", "DELIVERY_GRACE_HOURS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(names)}
+    env.update(overrides)
+    return env
+
+
+def run_module(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m …` to completion."""
+    return subprocess.run(
+        [sys.executable, "-m", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def scheduler_env(url: str, line: FakeLine) -> dict[str, str]:
+    """The clock's environment: this database and the fake LINE."""
+    return clean_environment(
+        BOT_ENV="test",
+        DATABASE_URL=url,
+        LINE_CHANNEL_SECRET="secret",
+        LINE_CHANNEL_ACCESS_TOKEN="token",
+        LINE_API_BASE_URL=line.base_url,
+        LINE_REQUEST_TIMEOUT="5",
+    )
+
+
+def wait_until(condition: object, process: subprocess.Popen[str] | None = None) -> None:
+    """Poll a condition (bounded) while another process works towards it."""
+    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the process exited early: {process.communicate()}")
+        time.sleep(0.02)  # waiting for another process, not for our own logic
+    raise AssertionError("the other process did not get there in time")
