@@ -8,12 +8,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.line_api import LineClient
+from models.settings import Settings
 from models.tables import ChatGroup, HolidayOverride, OverrideKind
+from scheduler.clock import tick
 from scheduler.planner import load_groups
 from scheduler.thaidate import format_date
 from tests.support.chat import Chat, name_supervisor, said
 from tests.support.events import BANGKOK, GROUP, OFFICER_A, SUPERVISOR
-from tests.support.web import MutableClock
+from tests.support.fake_line import FakeLine
+from tests.support.web import ACCESS_TOKEN, MutableClock
 
 
 def test_meeting_province_and_holidays(chat: Chat, clock: MutableClock) -> None:
@@ -78,3 +82,34 @@ def test_an_override_moves_the_meeting_answer_and_the_reminder_alike(
         group = session.exec(select(ChatGroup)).one()
     assert group.province == "ยะลา"
     assert planned.calendar.meeting_date(meeting.year, meeting.month, 15) == meeting
+
+
+def test_a_province_yala_override_moves_the_pushed_meeting_reminder_too(
+    chat: Chat, engine: Engine, clock: MutableClock, fake_line: FakeLine, settings: Settings
+) -> None:
+    name_supervisor(chat)
+    chat.say("ตั้งประชุม ทุกวันที่ 15 เวลา 09:30", SUPERVISOR)
+    chat.say("ตั้งจังหวัด ยะลา", SUPERVISOR)
+    with Session(engine) as session:
+        session.add(
+            HolidayOverride(
+                day=date(2024, 7, 15),
+                name="วันหยุดพิเศษ",
+                kind=OverrideKind.HOLIDAY.value,
+                scope="province:Yala",
+            )
+        )
+        session.commit()
+    clock.now = datetime(2024, 7, 1, 9, 0, tzinfo=BANGKOK)
+    assert "วันอังคารที่ 16 กรกฎาคม พ.ศ. 2567" in said(chat.say("ประชุม", OFFICER_A))
+
+    line = LineClient(ACCESS_TOKEN, fake_line.base_url, timeout=2)
+    try:
+        for day in (15, 16):
+            tick(engine, line, settings, datetime(2024, 7, day, 8, 30, tzinfo=BANGKOK))
+    finally:
+        line.close()
+    pushed = [message["text"] for push in fake_line.pushes for message in push.body["messages"]]
+    [meeting_day] = pushed  # nothing on the 15th, now a holiday in Yala
+    assert "วันนี้ประชุมประจำเดือน (วันอังคารที่ 16 ก.ค. 2567)" in meeting_day
+    assert "เลื่อนจาก 15 ก.ค. 2567 (วันหยุดพิเศษ)" in meeting_day
