@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Thai digits read as digits; control characters (NUL above all: PostgreSQL text refuses it)
+# become spaces, so nothing a person cannot see or type reaches a title or a report.
+_THAI_DIGITS = str.maketrans(
+    {
+        **{thai: str(n) for n, thai in enumerate("๐๑๒๓๔๕๖๗๘๙")},
+        **{chr(code): " " for code in [*range(0x20), 0x7F] if chr(code) not in "\n\t"},
+    }
+)
 _SPACES = re.compile(r"\s+")
 
 

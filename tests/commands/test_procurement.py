@@ -6,7 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.tables import Task, TaskOwner, Unit
-from tests.support.chat import Chat, name_supervisor, said
+from tests.support.chat import Chat, name_supervisor, said, task_number
 from tests.support.events import OFFICER_A, OFFICER_B, SUPERVISOR
 
 PROCUREMENT = "งานพัสดุ/กองคลัง"
@@ -43,3 +43,11 @@ def test_a_procurement_gives_a_task_due_five_days_later(chat: Chat, imported: En
     assert "พิมพ์รายการ" in said(chat.say("จัดซื้อ", OFFICER_A))
     one_to_one = said(chat.say("จัดซื้อ กระดาษ", OFFICER_A, group=None))
     assert "ใช้ในกลุ่ม" in one_to_one
+
+
+def test_control_characters_never_reach_a_title(chat: Chat, imported: Engine) -> None:
+    """PostgreSQL text refuses NUL; a pasted control character becomes a space."""
+    number = task_number(chat.say("จัดซื้อ กระดาษ\x00A4\x07 5 รีม", OFFICER_A))
+    with Session(imported) as session:
+        task = session.get(Task, number)
+        assert task is not None and task.title.endswith("กระดาษ A4 5 รีม")
