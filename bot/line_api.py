@@ -42,10 +42,14 @@ class GroupSummary:
 class LineClient:
     """Reply, push (with a retry key), profiles, group summary and quota — each with a timeout."""
 
-    def __init__(self, access_token: str, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, access_token: str, base_url: str, timeout: float = 10.0, max_connections: int = 32
+    ) -> None:
         configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
         # No hidden urllib3 retries: the sender decides when to retry, under the same retry key.
         configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
+        # Keep-alive connections for every push in flight at once (the sender's concurrency).
+        configuration.connection_pool_maxsize = max_connections
         self._api_client = ApiClient(configuration)
         self._api = MessagingApi(self._api_client)
         self.timeout = timeout

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -99,7 +99,8 @@ class ChatGroup(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     active: bool = True
     province: str | None = Field(default=None, max_length=64)  # None: the national calendar
-    reminder_time: str = Field(default="08:30", max_length=5)  # HH:MM Bangkok time, working days
+    # HH:MM Bangkok time, working days; indexed: a tick reads only the groups due in its minute.
+    reminder_time: str = Field(default="08:30", max_length=5, index=True)
     meeting_day: int | None = Field(default=None)  # None: no monthly meeting rule
     meeting_time: str = Field(default="09:30", max_length=5)
     joined_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
@@ -143,6 +144,9 @@ class Topic(SQLModel, table=True):
 
 class Task(SQLModel, table=True):
     """Work with owners and a date: a plan measure, one of its steps, or a task added in chat."""
+
+    # The planner reads a due group's open work by date: deadlines soon, overdue.
+    __table_args__ = (Index("ix_task_group_status_due", "group_id", "status", "due_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default=TaskKind.TASK.value, max_length=16)
@@ -210,6 +214,9 @@ class HolidayOverride(SQLModel, table=True):
 
 class Delivery(SQLModel, table=True):
     """One reminder in the outbox: planned once under its occurrence key, pushed at most once."""
+
+    # Claims walk due pending rows in order and stop at the batch size: constant cost per push.
+    __table_args__ = (Index("ix_delivery_status_due", "status", "due_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40, index=True)

@@ -84,7 +84,16 @@ def main(
             f"missed {result.planned.missed + result.sent.missed}, sent {result.sent.sent}, "
             f"retrying {result.sent.retrying}, failed {result.sent.failed}"
             + (", LINE monthly quota exhausted" if result.sent.quota_exhausted else "")
+            + (
+                f", groups not planned {result.planned.failed_groups}"
+                if result.planned.failed_groups
+                else ""
+            )
         )
+        if result.plan_error is not None:
+            reason = result.plan_error.splitlines()[0]
+            print(f"tidtam scheduler: planning failed: {reason}", file=sys.stderr)
+            return 1
         return 0
     except SQLAlchemyError as error:
         print(f"tidtam scheduler: database error: {str(error).splitlines()[0]}", file=sys.stderr)

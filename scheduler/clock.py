@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from models.settings import Settings
 from scheduler.messenger import Messenger
 from scheduler.planner import PlanResult, plan
-from scheduler.sender import LAST_TICK, SendResult, read_instant, send_due, write_state
+from scheduler.sender import LAST_TICK, SendResult, send_due
+from scheduler.state import read_instant, write_state
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,11 @@ TICK_JOB_ID = "tidtam-tick"
 
 @dataclass(frozen=True)
 class TickResult:
-    """What one tick planned and sent."""
+    """What one tick planned and sent; `plan_error` when planning failed (sending still ran)."""
 
     planned: PlanResult
     sent: SendResult
+    plan_error: str | None = None
 
 
 def worker_name() -> str:
@@ -58,12 +60,27 @@ def tick(
         with connection.begin():
             last_tick = read_instant(connection, LAST_TICK)
         since = last_tick if last_tick is not None and last_tick < now else now - grace
-        planned = plan(connection, now, since=since, grace=grace, tz=settings.timezone)
+        planned, plan_error = PlanResult(), None
+        try:
+            planned = plan(
+                connection,
+                now,
+                since=since,
+                grace=grace,
+                tz=settings.timezone,
+                admins=sorted(settings.admin_ids),
+            )
+        except Exception as error:  # the sender must keep going: answers wait in the outbox too
+            log.exception("planning failed; sending what is due, planning again next tick")
+            plan_error = f"{type(error).__name__}: {error}"
+            if connection.in_transaction():
+                connection.rollback()
         sent = send_due(connection, messenger, now, grace=grace, worker=worker or worker_name())
-        with connection.begin():
-            latest = read_instant(connection, LAST_TICK)
-            if latest is None or latest < now:
-                write_state(connection, LAST_TICK, now.astimezone(UTC).isoformat(), now)
+        if plan_error is None:  # else the next tick plans this window again (keys dedupe)
+            with connection.begin():
+                latest = read_instant(connection, LAST_TICK)
+                if latest is None or latest < now:
+                    write_state(connection, LAST_TICK, now.astimezone(UTC).isoformat(), now)
     if planned.planned or planned.missed or sent.sent or sent.failed or sent.retrying:
         log.info(
             "tick %s: planned %d, missed %d, sent %d, retrying %d, failed %d",
@@ -74,7 +91,7 @@ def tick(
             sent.retrying,
             sent.failed,
         )
-    return TickResult(planned, sent)
+    return TickResult(planned, sent, plan_error)
 
 
 def _tick_now(engine: Engine, messenger: Messenger, settings: Settings, worker: str) -> None:

@@ -13,8 +13,9 @@ from sqlmodel import Session
 from models.tables import DeliveryStatus
 from scheduler import texts
 from scheduler.messenger import PushRejected, PushUnreachable
-from scheduler.planner import DELIVERY, DIGEST_KIND
-from scheduler.sender import PAUSED_UNTIL, QUOTA_EXHAUSTED_AT, read_instant
+from scheduler.rules import DIGEST_KIND
+from scheduler.sender import PAUSED_UNTIL, QUOTA_EXHAUSTED_AT
+from scheduler.state import DELIVERY, read_instant
 from scheduler.thaidate import format_date
 
 WINDOW = timedelta(days=30)

@@ -1,18 +1,20 @@
-"""Push due outbox rows once: claim atomically, push with a retry key, record the outcome."""
+"""Push due outbox rows once: claim atomically, push concurrently with a retry key, record."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from models.tables import DeliveryStatus
 from scheduler.messenger import Messenger, PushRejected, PushUnreachable
-from scheduler.planner import DELIVERY, SYSTEM_STATE, dialect_insert
+from scheduler.state import DELIVERY, read_instant, read_state, write_state
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,8 @@ MAX_BACKOFF = timedelta(minutes=30)
 RATE_LIMIT_PAUSE = timedelta(seconds=60)  # a rate-limit 429 without Retry-After
 QUOTA_RECHECK = timedelta(minutes=30)  # after the monthly limit, try one push this often
 MAX_TRANSIENT_IN_A_ROW = 3  # LINE looks down: stop the pass instead of waiting on every row
+# Pushes in flight at once. LINE allows 2,000 requests/s per channel; 32 at 200 ms is ~160/s.
+DEFAULT_CONCURRENCY = 32
 
 # SystemState keys (values are ISO 8601 UTC instants, "" when cleared).
 LAST_TICK = "scheduler.last_tick"
@@ -41,32 +45,6 @@ class SendResult:
     quota_exhausted: bool = False
     paused_until: datetime | None = None
     errors: list[str] = field(default_factory=list)
-
-
-def read_state(connection: Connection, key: str) -> str | None:
-    """A SystemState value, or None when unset or cleared."""
-    value = connection.execute(
-        select(SYSTEM_STATE.c.value).where(SYSTEM_STATE.c.key == key)
-    ).scalar_one_or_none()
-    return value or None
-
-
-def read_instant(connection: Connection, key: str) -> datetime | None:
-    """A SystemState value that holds an instant."""
-    value = read_state(connection, key)
-    return datetime.fromisoformat(value) if value else None
-
-
-def write_state(connection: Connection, key: str, value: str, now: datetime) -> None:
-    """Set a SystemState value (insert or update, safe against a concurrent writer)."""
-    statement = dialect_insert(connection, SYSTEM_STATE).values(
-        key=key, value=value, updated_at=now
-    )
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["key"], set_={"value": value, "updated_at": now}
-        )
-    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -104,83 +82,234 @@ def mark_missed(connection: Connection, now: datetime, grace: timedelta) -> int:
     return int(result.rowcount)
 
 
-def _claimable(now: datetime) -> Any:
-    """Due pending rows whose backoff is over, and rows whose sender's lease ran out."""
-    return or_(
-        and_(
-            DELIVERY.c.status == DeliveryStatus.PENDING.value,
-            DELIVERY.c.due_at <= now,
-            or_(DELIVERY.c.next_attempt_at.is_(None), DELIVERY.c.next_attempt_at <= now),
-        ),
-        and_(
-            DELIVERY.c.status == DeliveryStatus.SENDING.value,
-            DELIVERY.c.claimed_at < now - LEASE,
-        ),
+def _pending_due(now: datetime) -> ColumnElement[bool]:
+    """Due pending rows whose backoff is over (served by the (status, due_at, id) index)."""
+    return and_(
+        DELIVERY.c.status == DeliveryStatus.PENDING.value,
+        DELIVERY.c.due_at <= now,
+        or_(DELIVERY.c.next_attempt_at.is_(None), DELIVERY.c.next_attempt_at <= now),
     )
 
 
-def claim_next(connection: Connection, now: datetime, worker: str) -> Row[Any] | None:
-    """Atomically take the oldest due row for this worker; None when nothing is due."""
-    oldest = (
-        select(DELIVERY.c.id)
-        .where(_claimable(now))
-        .order_by(DELIVERY.c.due_at, DELIVERY.c.id)
-        .limit(1)
+def _stale_claim(now: datetime) -> ColumnElement[bool]:
+    """Rows whose sender's lease ran out (it died mid-push)."""
+    return and_(
+        DELIVERY.c.status == DeliveryStatus.SENDING.value,
+        DELIVERY.c.claimed_at < now - LEASE,
     )
-    claim = update(DELIVERY).values(
-        status=DeliveryStatus.SENDING.value,
-        claimed_at=now,
-        claimed_by=worker,
-        attempts=DELIVERY.c.attempts + 1,
-    )
+
+
+_RETURNED = (
+    DELIVERY.c.id,
+    DELIVERY.c.target,
+    DELIVERY.c.payload,
+    DELIVERY.c.retry_key,
+    DELIVERY.c.due_at,
+    DELIVERY.c.attempts,
+)
+
+
+def claim_batch(
+    connection: Connection,
+    now: datetime,
+    worker: str,
+    limit: int,
+    busy_targets: Sequence[str] = (),
+) -> list[Row[Any]]:
+    """Atomically take up to `limit` due rows, oldest first, for chats not already in flight.
+
+    Stale claims first, then pending rows in (due_at, id) order: each claim reads only as many
+    index entries as it takes, so a round costs the same per push however long it is.
+    """
+    claimed: list[Row[Any]] = []
     with connection.begin():
-        if connection.dialect.name == "postgresql":
-            # Concurrent senders skip each other's locked rows instead of queueing behind them.
-            row_id = connection.execute(oldest.with_for_update(skip_locked=True)).scalar()
-            if row_id is None:
-                return None
-            claim = claim.where(DELIVERY.c.id == row_id)
-        else:
-            # SQLite: one conditional UPDATE; the write lock makes pick-and-claim atomic.
-            claim = claim.where(DELIVERY.c.id == oldest.scalar_subquery(), _claimable(now))
-        return connection.execute(
-            claim.returning(
-                DELIVERY.c.id,
-                DELIVERY.c.target,
-                DELIVERY.c.payload,
-                DELIVERY.c.retry_key,
-                DELIVERY.c.due_at,
-                DELIVERY.c.attempts,
-            )
-        ).first()
+        for claimable in (_stale_claim(now), _pending_due(now)):
+            # Another sender may take some of the rows picked here first; pick again until
+            # nothing claimable is left or the batch is full.
+            while len(claimed) < limit:
+                wanted = select(DELIVERY.c.id).where(claimable)
+                if busy_targets:
+                    wanted = wanted.where(DELIVERY.c.target.not_in(list(busy_targets)))
+                wanted = wanted.order_by(DELIVERY.c.due_at, DELIVERY.c.id)
+                wanted = wanted.limit(limit - len(claimed))
+                if connection.dialect.name == "postgresql":
+                    # Concurrent senders skip each other's locked rows, not queue behind them.
+                    wanted = wanted.with_for_update(skip_locked=True)
+                ids = list(connection.execute(wanted).scalars())
+                if not ids:
+                    break
+                # SQLite: re-checking the condition in the UPDATE makes pick-and-claim atomic
+                # under its single writer lock; PostgreSQL holds the row locks from the SELECT.
+                claim = (
+                    update(DELIVERY)
+                    .where(DELIVERY.c.id.in_(ids), claimable)
+                    .values(
+                        status=DeliveryStatus.SENDING.value,
+                        claimed_at=now,
+                        claimed_by=worker,
+                        attempts=DELIVERY.c.attempts + 1,
+                    )
+                    .returning(*_RETURNED)
+                )
+                claimed += connection.execute(claim).all()
+    return sorted(claimed, key=lambda row: (row.due_at, row.id))
 
 
 def _finish(connection: Connection, row_id: int, worker: str, **values: Any) -> None:
-    """Record an outcome, unless another sender reclaimed the row meanwhile."""
-    with connection.begin():
-        connection.execute(
-            update(DELIVERY)
-            .where(
-                DELIVERY.c.id == row_id,
-                DELIVERY.c.status == DeliveryStatus.SENDING.value,
-                DELIVERY.c.claimed_by == worker,
-            )
-            .values(claimed_by=None, **values)
+    """Record an outcome unless another sender reclaimed the row (in the caller's transaction)."""
+    connection.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.id == row_id,
+            DELIVERY.c.status == DeliveryStatus.SENDING.value,
+            DELIVERY.c.claimed_by == worker,
         )
+        .values(claimed_by=None, **values)
+    )
 
 
 def _pause(connection: Connection, now: datetime, until: datetime, quota: bool) -> None:
     """Stop pushing until `until` (and remember that the monthly quota ran out)."""
-    with connection.begin():
-        write_state(connection, PAUSED_UNTIL, until.isoformat(), now)
-        if quota:
-            write_state(connection, QUOTA_EXHAUSTED_AT, now.isoformat(), now)
+    write_state(connection, PAUSED_UNTIL, until.isoformat(), now)
+    if quota:
+        write_state(connection, QUOTA_EXHAUSTED_AT, now.isoformat(), now)
+
+
+# What became of one claimed row: None when LINE accepted it, the error otherwise, NOT_TRIED when
+# an earlier row of the same chat failed (the later one must not overtake it).
+Outcome = PushRejected | PushUnreachable | None
+NOT_TRIED = PushUnreachable("not tried: an earlier message to this chat is not sent yet")
+
+
+def _push_in_order(messenger: Messenger, chain: Sequence[Row[Any]]) -> list[Outcome]:
+    """Push one chat's rows one after another; stop at the first failure (order is kept)."""
+    outcomes: list[Outcome] = []
+    for row in chain:
+        if outcomes and outcomes[-1] is not None:
+            outcomes.append(NOT_TRIED)
+            continue
+        try:
+            messenger.push(row.target, row.payload["messages"], retry_key=row.retry_key)
+        except (PushRejected, PushUnreachable) as error:
+            outcomes.append(error)
+        else:
+            outcomes.append(None)
+    return outcomes
+
+
+@dataclass
+class _Pass:
+    """The state of one sending pass: counts, and whether to keep claiming."""
+
+    result: SendResult
+    now: datetime
+    worker: str
+    quota_was_exhausted: bool
+    window: int = 1  # pushes in flight allowed now: starts at one, doubles on success
+    transient_in_a_row: int = 0
+    stop: bool = False
+
+    def record(self, connection: Connection, row: Row[Any], outcome: Outcome) -> None:
+        """Write one row's outcome (in the caller's transaction) and adjust the pass."""
+        if outcome is NOT_TRIED:
+            # Untouched, uncounted: it goes out after the chat's earlier message does.
+            _finish(
+                connection,
+                row.id,
+                self.worker,
+                status=DeliveryStatus.PENDING.value,
+                attempts=row.attempts - 1,
+            )
+            return
+        if outcome is None or (isinstance(outcome, PushRejected) and outcome.is_already_accepted):
+            note = str(outcome) if outcome is not None else None
+            _record_sent(connection, row, self.worker, self.now, note=note)
+            self.result.sent += 1
+            self.transient_in_a_row = 0
+            self.window *= 2
+            if self.quota_was_exhausted:
+                write_state(connection, QUOTA_EXHAUSTED_AT, "", self.now)
+                self.quota_was_exhausted = False
+            return
+        self.result.errors.append(str(outcome))
+        self.window = 1
+        if isinstance(outcome, PushUnreachable):
+            # The push may have landed: the retry reuses the key, so LINE answers 409 if it did.
+            self._retry(connection, row, str(outcome), self.now + backoff(row.attempts))
+            self.transient_in_a_row += 1
+        elif outcome.is_monthly_limit:
+            # Not this row's fault: it waits, uncounted, for the quota to come back.
+            _finish(
+                connection,
+                row.id,
+                self.worker,
+                status=DeliveryStatus.PENDING.value,
+                attempts=row.attempts - 1,
+                last_error=str(outcome),
+            )
+            _pause(connection, self.now, self.now + QUOTA_RECHECK, quota=True)
+            self.result.quota_exhausted = True
+            self.result.paused_until = self.now + QUOTA_RECHECK
+            self.stop = True
+            log.error("LINE monthly message quota exhausted; pushes paused")
+        elif outcome.status == 429:
+            wait_for = timedelta(seconds=outcome.retry_after) if outcome.retry_after else None
+            until = self.now + max(wait_for or RATE_LIMIT_PAUSE, FIRST_BACKOFF)
+            self._retry(connection, row, str(outcome), until)
+            _pause(connection, self.now, until, quota=False)
+            self.result.paused_until = until
+            self.stop = True
+        elif outcome.is_retryable:
+            self._retry(connection, row, str(outcome), self.now + backoff(row.attempts))
+            self.transient_in_a_row += 1
+        else:
+            _finish(
+                connection,
+                row.id,
+                self.worker,
+                status=DeliveryStatus.FAILED.value,
+                last_error=str(outcome),
+            )
+            self.result.failed += 1
+            log.error("delivery %s refused by LINE: %s", row.id, outcome)
+        if self.transient_in_a_row >= MAX_TRANSIENT_IN_A_ROW and not self.stop:
+            log.warning(
+                "LINE failed %d pushes in a row; trying again next tick", self.transient_in_a_row
+            )
+            self.stop = True
+
+    def _retry(self, connection: Connection, row: Row[Any], error: str, at: datetime) -> None:
+        """Put a row back to pending with the time of its next attempt."""
+        log.warning(
+            "delivery %s attempt %d failed (%s); retrying at %s", row.id, row.attempts, error, at
+        )
+        _finish(
+            connection,
+            row.id,
+            self.worker,
+            status=DeliveryStatus.PENDING.value,
+            next_attempt_at=at,
+            last_error=error,
+        )
+        self.result.retrying += 1
 
 
 def send_due(
-    connection: Connection, messenger: Messenger, now: datetime, *, grace: timedelta, worker: str
+    connection: Connection,
+    messenger: Messenger,
+    now: datetime,
+    *,
+    grace: timedelta,
+    worker: str,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> SendResult:
-    """Push every due delivery once; failures are recorded and retried on a later pass."""
+    """Push every due delivery once, up to `concurrency` at a time; failures retry later.
+
+    Only HTTP runs in the pool's threads; claims and outcomes are written here, on this one
+    connection. One chat's rows never travel side by side: they go in order, in one thread.
+    The number in flight starts at one and doubles with each success (a broken LINE or a spent
+    quota costs one call, not `concurrency`), and falls back to one after a failure.
+    """
     with connection.begin():
         result = SendResult(missed=mark_missed(connection, now, grace))
         paused_until = read_instant(connection, PAUSED_UNTIL)
@@ -189,72 +318,32 @@ def send_due(
         result.paused_until = paused_until
         result.quota_exhausted = quota_was_exhausted
         return result
-    transient_in_a_row = 0
-    while (row := claim_next(connection, now, worker)) is not None:
-        try:
-            messenger.push(row.target, row.payload["messages"], retry_key=row.retry_key)
-        except PushRejected as error:
-            if error.is_already_accepted:
-                _record_sent(connection, row, worker, now, note=str(error))
-                result.sent += 1
-                transient_in_a_row = 0
-                continue
-            result.errors.append(str(error))
-            if error.is_monthly_limit:
-                # Not this row's fault: it waits, uncounted, for the quota to come back.
-                _finish(
-                    connection,
-                    row.id,
-                    worker,
-                    status=DeliveryStatus.PENDING.value,
-                    attempts=row.attempts - 1,
-                    last_error=str(error),
-                )
-                _pause(connection, now, now + QUOTA_RECHECK, quota=True)
-                result.quota_exhausted, result.paused_until = True, now + QUOTA_RECHECK
-                log.error("LINE monthly message quota exhausted; pushes paused")
+    state = _Pass(result, now, worker, quota_was_exhausted)
+    in_flight: dict[Future[list[Outcome]], list[Row[Any]]] = {}
+    with ThreadPoolExecutor(max_workers=max(concurrency, 1), thread_name_prefix="push") as pool:
+        while True:
+            room = min(state.window, concurrency) - len(in_flight)
+            if room > 0 and not state.stop:
+                busy = [chain[0].target for chain in in_flight.values()]
+                for chain in _by_chat(claim_batch(connection, now, worker, room, busy)):
+                    in_flight[pool.submit(_push_in_order, messenger, chain)] = chain
+            if not in_flight:
                 break
-            if error.status == 429:
-                wait = timedelta(seconds=error.retry_after) if error.retry_after else None
-                until = now + max(wait or RATE_LIMIT_PAUSE, FIRST_BACKOFF)
-                _retry_later(connection, row, worker, str(error), until)
-                _pause(connection, now, until, quota=False)
-                result.retrying, result.paused_until = result.retrying + 1, until
-                break
-            if error.is_retryable:
-                _retry_later(connection, row, worker, str(error), now + backoff(row.attempts))
-                result.retrying += 1
-                transient_in_a_row += 1
-            else:
-                _finish(
-                    connection,
-                    row.id,
-                    worker,
-                    status=DeliveryStatus.FAILED.value,
-                    last_error=str(error),
-                )
-                result.failed += 1
-                log.error("delivery %s refused by LINE: %s", row.id, error)
-        except PushUnreachable as error:
-            # The push may have landed: the retry reuses the key, so LINE answers 409 if it did.
-            result.errors.append(str(error))
-            _retry_later(connection, row, worker, str(error), now + backoff(row.attempts))
-            result.retrying += 1
-            transient_in_a_row += 1
-        else:
-            _record_sent(connection, row, worker, now)
-            result.sent += 1
-            transient_in_a_row = 0
-            if quota_was_exhausted:
-                with connection.begin():
-                    write_state(connection, QUOTA_EXHAUSTED_AT, "", now)
-                quota_was_exhausted = False
-        if transient_in_a_row >= MAX_TRANSIENT_IN_A_ROW:
-            log.warning(
-                "LINE failed %d pushes in a row; trying again next tick", transient_in_a_row
-            )
-            break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            with connection.begin():
+                for future in done:
+                    chain = in_flight.pop(future)
+                    for row, outcome in zip(chain, future.result(), strict=True):
+                        state.record(connection, row, outcome)
     return result
+
+
+def _by_chat(rows: Sequence[Row[Any]]) -> list[list[Row[Any]]]:
+    """Claimed rows grouped by chat, each chat's in the order claimed."""
+    chains: dict[str, list[Row[Any]]] = {}
+    for row in rows:
+        chains.setdefault(row.target, []).append(row)
+    return list(chains.values())
 
 
 def _record_sent(
@@ -270,20 +359,3 @@ def _record_sent(
     if note is not None:
         values["last_error"] = note
     _finish(connection, row.id, worker, **values)
-
-
-def _retry_later(
-    connection: Connection, row: Row[Any], worker: str, error: str, at: datetime
-) -> None:
-    """Put a row back to pending with the time of its next attempt."""
-    log.warning(
-        "delivery %s attempt %d failed (%s); retrying at %s", row.id, row.attempts, error, at
-    )
-    _finish(
-        connection,
-        row.id,
-        worker,
-        status=DeliveryStatus.PENDING.value,
-        next_attempt_at=at,
-        last_error=error,
-    )

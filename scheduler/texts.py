@@ -443,3 +443,11 @@ def delivery_report_paused(until_label: str) -> str:
     return f"⏸️ LINE ขอให้ชะลอการส่ง — ส่งต่อหลัง {until_label}"
 
 
+
+
+def planner_failed(line_group_id: str, error: str) -> str:
+    """To admins: a group's reminders could not be planned (retried every minute)."""
+    return (
+        f"⚠️ วางแผนแจ้งเตือนของกลุ่ม {line_group_id} ไม่สำเร็จ ({error})\n"
+        "ระบบจะลองใหม่ทุกนาที กลุ่มอื่นยังได้รับแจ้งเตือนตามปกติ — ดูบันทึก (log) ของ clock"
+    )

@@ -22,7 +22,7 @@ from models.migrate import upgrade
 from models.settings import Settings
 from models.tables import ChatGroup, Delivery, GroupMember, Person, Role
 from scheduler.clock import TICK_JOB_ID, schedule_ticks, tick
-from scheduler.planner import DELIVERY
+from scheduler.state import DELIVERY
 from tests.support.fake_line import FakeLine
 from tests.support.outbox import add_deliveries
 from tests.support.processes import free_port, scheduler_env, wait_until

@@ -11,16 +11,16 @@ from sqlmodel import Session, select
 
 from models.tables import ChatGroup, HolidayOverride, OverrideKind, Task
 from scheduler.calendar import WorkCalendar
-from scheduler.planner import (
+from scheduler.planner import plan
+from scheduler.rules import (
     GroupFacts,
     Member,
     TaskFacts,
     deadline_days,
     is_first_working_day_of_week,
-    load_groups,
-    plan,
     plan_day,
 )
+from scheduler.snapshot import load_groups
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 GROUP = "C" + "a" * 32

@@ -26,7 +26,7 @@ from models.tables import (
 )
 from scheduler.calendar import WorkCalendar
 from scheduler.clock import tick
-from scheduler.planner import is_first_working_day_of_week
+from scheduler.rules import is_first_working_day_of_week
 from tests.support.fake_line import FakeLine, RecordedRequest
 from tests.support.web import ACCESS_TOKEN
 

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from bot.line_api import LineClient
 from scheduler.delivery_report import delivery_report, read_quota
-from scheduler.planner import DELIVERY
 from scheduler.sender import LEASE, QUOTA_RECHECK, send_due
+from scheduler.state import DELIVERY
 from tests.support.fake_line import FakeLine
 from tests.support.outbox import GRACE, NOW, add_deliveries
 

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from bot.line_api import LineClient
 from models.db import make_engine
-from scheduler.planner import DELIVERY
 from scheduler.sender import SendResult, send_due
+from scheduler.state import DELIVERY
 from tests.support.fake_line import FakeLine
 from tests.support.outbox import GRACE, NOW, add_deliveries
 
@@ -23,6 +23,7 @@ def test_two_racing_senders_push_every_delivery_exactly_once(
     # 1,000 on PostgreSQL (SKIP LOCKED); on SQLite writers queue on one lock, so 200 keep it fast.
     count = 1000 if engine.dialect.name == "postgresql" else 200
     add_deliveries(engine, count)
+    fake_line.latency = 0.01  # each push takes a moment, so both senders are busy at once
     url = engine.url.render_as_string(hide_password=False)
     results: dict[str, SendResult] = {}
     senders = 2
@@ -51,7 +52,7 @@ def test_two_racing_senders_push_every_delivery_exactly_once(
     keys = Counter(push.retry_key for push in fake_line.pushes)
     assert len(keys) == count and set(keys.values()) == {1}, "a delivery was pushed twice"
     assert sum(result.sent for result in results.values()) == count
-    assert all(result.sent > 0 for result in results.values()), "one sender did all the work"
+    assert all(result.sent > 0 for result in results.values()), results
     with engine.connect() as connection:
         statuses = Counter(connection.execute(select(DELIVERY.c.status)).scalars())
     assert statuses == {"sent": count}

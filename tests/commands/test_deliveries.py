@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from scheduler.sender import QUOTA_EXHAUSTED_AT, write_state
+from scheduler.sender import QUOTA_EXHAUSTED_AT
+from scheduler.state import write_state
 from tests.support.chat import Chat, said
 from tests.support.events import ADMIN, OFFICER_A
 from tests.support.web import MutableClock

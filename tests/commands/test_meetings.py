@@ -12,7 +12,7 @@ from bot.line_api import LineClient
 from models.settings import Settings
 from models.tables import ChatGroup, HolidayOverride, OverrideKind
 from scheduler.clock import tick
-from scheduler.planner import load_groups
+from scheduler.snapshot import load_groups
 from scheduler.thaidate import format_date
 from tests.support.chat import Chat, name_supervisor, said
 from tests.support.events import BANGKOK, GROUP, OFFICER_A, SUPERVISOR

@@ -38,16 +38,24 @@ class ScriptedAnswer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    """A threaded server with a listen backlog for many pushes in flight (the default is 5)."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class FakeLine:
     """The recording server; answers like LINE, or as scripted with `answer(...)`."""
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
+        # Seconds LINE takes to answer a push or reply (0: at once); scripted delays add to it.
+        self.latency = 0.0
         self._scripted: list[ScriptedAnswer] = []
         self._accepted_retry_keys: set[str] = set()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -165,6 +173,8 @@ class FakeLine:
                 )
                 with fake._lock:
                     fake.requests.append(recorded)
+                if fake.latency and self.path.startswith("/v2/bot/message/"):
+                    time.sleep(fake.latency)  # LINE's round trip, not the test's
                 scripted = fake._next_scripted(self.command, self.path)
                 if scripted is not None:
                     if scripted.delay:

@@ -9,7 +9,9 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from models.tables import DeliveryStatus
-from scheduler.planner import DELIVERY, DIGEST_KIND, retry_key_for
+from scheduler.planner import retry_key_for
+from scheduler.rules import DIGEST_KIND
+from scheduler.state import DELIVERY
 
 NOW = datetime(2024, 6, 17, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok
 GRACE = timedelta(hours=6)
