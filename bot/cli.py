@@ -131,11 +131,7 @@ def serve(
             from bot.line_api import LineClient
             from scheduler.clock import start_background_clock
 
-            line = LineClient(
-                settings.line_channel_access_token,
-                settings.line_api_base_url,
-                timeout=settings.line_request_timeout,
-            )
+            line = LineClient.from_settings(settings)
             clock = start_background_clock(engine, line, settings)
         else:
             engine.dispose()

@@ -115,11 +115,7 @@ def create_demo_app(
     engine = make_engine(settings.database_url)
     with session_scope(engine) as session:
         seeded = seed_demo(session, simulator.people, clock(), plan_path)
-    messenger = LineClient(
-        settings.line_channel_access_token,
-        settings.line_api_base_url,
-        settings.line_request_timeout,
-    )
+    messenger = LineClient.from_settings(settings)
     simulator.on_clock_moved = lambda moment: _tick_quietly(engine, messenger, settings, moment)
     simulator.note(texts.simulator_welcome(seeded))
     return create_app(settings, clock=clock, simulator=simulator)

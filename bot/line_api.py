@@ -18,6 +18,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 
+from models.settings import Settings
 from scheduler.messenger import JsonMessage, PushRejected, PushUnreachable
 
 
@@ -53,6 +54,16 @@ class LineClient:
         self._api_client = ApiClient(configuration)
         self._api = MessagingApi(self._api_client)
         self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LineClient:
+        """The client the settings describe: token, base URL, timeout, connections."""
+        return cls(
+            settings.line_channel_access_token,
+            settings.line_api_base_url,
+            timeout=settings.line_request_timeout,
+            max_connections=settings.line_push_concurrency,
+        )
 
     def close(self) -> None:
         """Release pooled connections."""

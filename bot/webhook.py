@@ -70,11 +70,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_WEBHOOK_BYTES
     engine = make_engine(settings.database_url)
-    line = LineClient(
-        settings.line_channel_access_token,
-        settings.line_api_base_url,
-        settings.line_request_timeout,
-    )
+    line = LineClient.from_settings(settings)
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
     services = Services(

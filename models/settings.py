@@ -40,6 +40,7 @@ class Settings:
     demo_mode: bool = False
     line_request_timeout: float = 10.0
     delivery_grace_hours: float = 6.0
+    line_push_concurrency: int = 32  # reminder pushes in flight at once (LINE allows 2,000/s)
     public_base_url: str | None = None  # https://bot.example.go.th — for links the bot sends
 
     @property
@@ -125,6 +126,7 @@ class Settings:
             demo_mode=demo_mode,
             line_request_timeout=_positive_float(env, "LINE_REQUEST_TIMEOUT", 10.0),
             delivery_grace_hours=_positive_float(env, "DELIVERY_GRACE_HOURS", 6.0),
+            line_push_concurrency=_positive_int(env, "LINE_PUSH_CONCURRENCY", 32, most=500),
             public_base_url=public_base_url,
         )
 
@@ -141,6 +143,16 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name} must be greater than 0, not {raw!r}")
     return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int, *, most: int) -> int:
+    """A whole number from 1 to `most` from `env[name]`, or `default` when unset."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise SettingsError(f"{name} must be a whole number from 1 to {most}, not {raw!r}")
+    return int(raw)
 
 
 def settings_for_command(program: str) -> Settings | None:

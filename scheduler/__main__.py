@@ -14,11 +14,7 @@ def line_client(settings: Settings) -> ClosableMessenger:
     """The LINE Messaging API client (the SDK is slow to import: only once we will run)."""
     from bot.line_api import LineClient
 
-    return LineClient(
-        settings.line_channel_access_token,
-        settings.line_api_base_url,
-        timeout=settings.line_request_timeout,
-    )
+    return LineClient.from_settings(settings)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,6 +48,7 @@ def tick(
     now: datetime,
     *,
     worker: str | None = None,
+    planner: Callable[..., PlanResult] = plan,
 ) -> TickResult:
     """Plan what fell due since the last completed tick, send what is due, remember `now`.
 
@@ -62,7 +64,7 @@ def tick(
         since = last_tick if last_tick is not None and last_tick < now else now - grace
         planned, plan_error = PlanResult(), None
         try:
-            planned = plan(
+            planned = planner(
                 connection,
                 now,
                 since=since,
@@ -75,7 +77,14 @@ def tick(
             plan_error = f"{type(error).__name__}: {error}"
             if connection.in_transaction():
                 connection.rollback()
-        sent = send_due(connection, messenger, now, grace=grace, worker=worker or worker_name())
+        sent = send_due(
+            connection,
+            messenger,
+            now,
+            grace=grace,
+            worker=worker or worker_name(),
+            concurrency=settings.line_push_concurrency,
+        )
         if plan_error is None:  # else the next tick plans this window again (keys dedupe)
             with connection.begin():
                 latest = read_instant(connection, LAST_TICK)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scheduler import texts
@@ -36,25 +36,37 @@ class _Rendered:
 
 @dataclass
 class _Message:
-    """A message being filled with lines."""
+    """A message being filled with lines (its size and keys kept as lines are added)."""
 
-    lines: list[_Rendered]
-
-    def size(self) -> int:
-        """Characters of the text so far (lines joined by newlines)."""
-        return sum(len(line.text) for line in self.lines) + max(len(self.lines) - 1, 0)
+    lines: list[_Rendered] = field(default_factory=list)
+    chars: int = 0  # the text's length so far, lines joined by newlines
+    used: set[str] = field(default_factory=set)
 
     def keys(self) -> set[str]:
         """Mention keys used so far."""
-        return {key for line in self.lines for key in line.keys}
+        return self.used
 
     def fits(self, extra: Sequence[_Rendered]) -> bool:
         """Whether `extra` lines can be added within LINE's limits."""
-        size = self.size() + sum(len(line.text) + 1 for line in extra)
+        size = self.chars + sum(len(line.text) + 1 for line in extra)
         if not self.lines:
             size -= 1
-        keys = self.keys().union(*(line.keys for line in extra))
+        keys = self.used.union(*(line.keys for line in extra))
         return size <= MAX_CHARS and len(keys) <= MAX_SUBSTITUTIONS
+
+    def add(self, extra: Sequence[_Rendered]) -> None:
+        """Append lines (the caller checked that they fit)."""
+        for line in extra:
+            self.chars += len(line.text) + (1 if self.lines else 0)
+            self.lines.append(line)
+            self.used |= line.keys
+
+    def drop_last(self) -> _Rendered:
+        """Remove and return the last line."""
+        line = self.lines.pop()
+        self.chars -= len(line.text) + (1 if self.lines else 0)
+        self.used = {key for kept in self.lines for key in kept.keys}
+        return line
 
 
 def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
@@ -85,22 +97,22 @@ def build_messages(sections: Sequence[Section]) -> list[dict[str, Any]]:
             return _Rendered(escape_literal_braces(plain[: MAX_CHARS // 2 - 1]) + "…", frozenset())
         return _Rendered(text, frozenset(keys))
 
-    messages: list[_Message] = [_Message([])]
+    messages: list[_Message] = [_Message()]
     for section in sections:
         rendered = [render(line) for line in section]
         if not rendered:
             continue
         current = messages[-1]
         lead = [blank] if current.lines else []
-        if current.lines and not current.fits(lead + rendered) and _Message([]).fits(rendered):
-            messages.append(_Message([]))
+        if current.lines and not current.fits(lead + rendered) and _Message().fits(rendered):
+            messages.append(_Message())
             lead = []
         for index, line in enumerate(rendered):
             extra = (lead if index == 0 else []) + [line]
             if not messages[-1].fits(extra):
-                messages.append(_Message([]))
+                messages.append(_Message())
                 extra = [line]
-            messages[-1].lines.extend(extra)
+            messages[-1].add(extra)
     messages = [message for message in messages if message.lines]
     if len(messages) > MAX_MESSAGES:
         messages = _truncate(messages)
@@ -115,9 +127,9 @@ def _truncate(messages: list[_Message]) -> list[_Message]:
     while True:
         notice = _Rendered(escape_literal_braces(texts.digest_truncated(left_out)), frozenset())
         if last.fits([notice]):
-            last.lines.append(notice)
+            last.add([notice])
             return kept
-        removed = last.lines.pop()
+        removed = last.drop_last()
         left_out += 1 if removed.text else 0
 
 

@@ -106,7 +106,7 @@ def plan(
     A group whose rules raise is skipped, logged, reported once to `admins` (LINE user ids) and
     planned again from the same point on the next tick; the other groups go on.
     """
-    retry = _read_retries(connection)
+    retry = read_retries(connection)
     with Session(bind=connection) as session:
         groups = load_groups(session, tz, since, now, retry_since=retry)
     planned: list[tuple[PlannedDigest, bool]] = []
@@ -135,7 +135,7 @@ def plan(
     return result
 
 
-def _read_retries(connection: Connection) -> dict[str, datetime]:
+def read_retries(connection: Connection) -> dict[str, datetime]:
     """Groups whose planning failed, with the instant their planning resumes from."""
     with connection.begin():
         rows = connection.execute(

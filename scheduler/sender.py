@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from models.tables import DeliveryStatus
@@ -83,11 +83,24 @@ def mark_missed(connection: Connection, now: datetime, grace: timedelta) -> int:
 
 
 def _pending_due(now: datetime) -> ColumnElement[bool]:
-    """Due pending rows whose backoff is over (served by the (status, due_at, id) index)."""
+    """Due pending rows whose backoff is over and no earlier message to the chat is waiting.
+
+    The (status, due_at, id) index serves the order; the target index serves the check that
+    keeps one chat's messages in order (a row in backoff holds back the chat's later rows).
+    """
+    earlier = DELIVERY.alias("earlier")
     return and_(
         DELIVERY.c.status == DeliveryStatus.PENDING.value,
         DELIVERY.c.due_at <= now,
         or_(DELIVERY.c.next_attempt_at.is_(None), DELIVERY.c.next_attempt_at <= now),
+        ~exists().where(
+            earlier.c.target == DELIVERY.c.target,
+            earlier.c.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]),
+            or_(
+                earlier.c.due_at < DELIVERY.c.due_at,
+                and_(earlier.c.due_at == DELIVERY.c.due_at, earlier.c.id < DELIVERY.c.id),
+            ),
+        ),
     )
 
 

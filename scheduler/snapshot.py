@@ -5,7 +5,7 @@
 # rule can speak of on those days: deadlines within three weeks, overdue work on the week's
 # first working day, every open task on the month's last working day, last month's done tasks
 # for the summary. Lists of ids never become one bind parameter per row: owners and reports are
-# read through a subquery, and groups are read in chunks well under PostgreSQL's 65,535 limit.
+# joined from the chosen tasks, and groups are read in chunks well under PostgreSQL's 65,535 limit.
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Row, and_, false, or_, select
 from sqlmodel import Session, col
 
 from models.tables import (
@@ -186,24 +187,36 @@ def _load_chunk(
         needs = needs.merge(more)
     group_ids = [group.id for group, _, _ in due]
     wanted = _task_condition(group_ids, needs)
-    tasks = list(session.scalars(select(Task).where(wanted)))
-    task_ids = select(col(Task.id)).where(wanted).scalar_subquery()
+    # Plain rows, not ORM objects: thousands of tasks at month end, read once, never changed.
+    tasks = session.execute(
+        select(
+            col(Task.id),
+            col(Task.group_id),
+            col(Task.title),
+            col(Task.status),
+            col(Task.created_at),
+            col(Task.start_date),
+            col(Task.due_date),
+            col(Task.done_at),
+        ).where(wanted)
+    ).all()
 
+    # Joined from the chosen tasks (read by the group index), never a list of their ids.
     owners: dict[int, list[Member]] = defaultdict(list)
     for task_id, person in session.execute(
         select(col(TaskOwner.task_id), Person)
+        .join(Task, col(Task.id) == col(TaskOwner.task_id))
         .join(Person, col(Person.id) == col(TaskOwner.person_id))
-        .where(col(TaskOwner.task_id).in_(task_ids))
+        .where(wanted)
         .order_by(col(Person.id))
     ):
         owners[task_id].append(Member(person.line_user_id, person.display_name))
     reported: dict[int, set[str]] = defaultdict(set)
     if needs.months:
         for task_id, month in session.execute(
-            select(col(ProgressReport.task_id), col(ProgressReport.month)).where(
-                col(ProgressReport.task_id).in_(task_ids),
-                col(ProgressReport.month).in_(sorted(needs.months)),
-            )
+            select(col(ProgressReport.task_id), col(ProgressReport.month))
+            .join(Task, col(Task.id) == col(ProgressReport.task_id))
+            .where(wanted, col(ProgressReport.month).in_(sorted(needs.months)))
         ):
             reported[task_id].add(month)
 
@@ -234,7 +247,6 @@ def _load_chunk(
 
     by_group: dict[int, list[TaskFacts]] = defaultdict(list)
     for task in tasks:
-        assert task.id is not None and task.group_id is not None
         by_group[task.group_id].append(_facts(task, owners[task.id], reported[task.id], tz))
     return [
         replace(
@@ -272,9 +284,8 @@ def _task_condition(group_ids: Iterable[int | None], needs: Needs) -> ColumnElem
     )
 
 
-def _facts(task: Task, owners: list[Member], months: set[str], tz: tzinfo) -> TaskFacts:
+def _facts(task: Row[Any], owners: list[Member], months: set[str], tz: tzinfo) -> TaskFacts:
     """What the rules know of one task."""
-    assert task.id is not None
     return TaskFacts(
         id=task.id,
         title=task.title,

@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.line_api import LineClient
@@ -22,6 +23,7 @@ from models.migrate import upgrade
 from models.settings import Settings
 from models.tables import ChatGroup, Delivery, GroupMember, Person, Role
 from scheduler.clock import TICK_JOB_ID, schedule_ticks, tick
+from scheduler.planner import PlanResult
 from scheduler.state import DELIVERY
 from tests.support.fake_line import FakeLine
 from tests.support.outbox import add_deliveries
@@ -159,3 +161,28 @@ def test_serve_runs_the_clock_in_process(tmp_path: Path, fake_line: FakeLine) ->
         process.communicate(timeout=10)
         engine.dispose()
     assert len(fake_line.pushes) == 1
+
+
+@pytest.mark.usefixtures("meeting_group")
+def test_a_planner_that_raises_does_not_stop_the_sender_and_the_next_tick_recovers(
+    engine: Engine, line: LineClient, settings: Settings, fake_line: FakeLine
+) -> None:
+    # An answer waiting in the outbox (its reply failed earlier), due now.
+    add_deliveries(engine, 1, due_at=bangkok(14, 8, 0), kind="reply", target=BOSS)
+
+    def broken(*args: object, **kwargs: object) -> PlanResult:
+        """A planner failing as the old one did past 65,535 bind parameters."""
+        raise OperationalError("SELECT …", {}, Exception("too many bind parameters"))
+
+    failed = tick(engine, line, settings, bangkok(14, 8, 30), planner=broken)
+    assert failed.plan_error is not None and "too many bind parameters" in failed.plan_error
+    assert failed.sent.sent == 1 and fake_line.pushes[0].body["to"] == BOSS  # answers go out
+
+    recovered = tick(engine, line, settings, bangkok(14, 8, 31))
+    assert recovered.plan_error is None
+    assert recovered.planned.keys == [f"reminder_digest:{GROUP}:2024-06-14"]  # the missed window
+    with Session(engine) as session:
+        digest = session.exec(
+            select(Delivery).where(Delivery.occurrence_key == recovered.planned.keys[0])
+        ).scalar_one()
+    assert digest.status == "sent" and fake_line.pushes[-1].body["to"] == GROUP

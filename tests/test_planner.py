@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.tables import ChatGroup, HolidayOverride, OverrideKind, Task
+from models.tables import ChatGroup, Delivery, HolidayOverride, OverrideKind, Task
 from scheduler.calendar import WorkCalendar
-from scheduler.planner import plan
+from scheduler.planner import PlanResult, plan, read_retries
 from scheduler.rules import (
     GroupFacts,
     Member,
@@ -227,3 +227,40 @@ def test_plan_measures_are_headings_and_only_their_steps_are_chased(engine: Engi
             session, BANGKOK, datetime(2024, 6, 1, tzinfo=UTC), datetime(2024, 7, 1, tzinfo=UTC)
         )
     assert [task.title for task in group.tasks] == ["ขั้นตอนที่ต้องตาม"]
+
+
+def test_a_group_whose_rules_raise_is_retried_alone_and_reported_once(engine: Engine) -> None:
+    admin = "U" + "a" * 32
+    broken = "C" + "b" * 32
+    add_group(engine)
+    with Session(engine) as session:
+        session.add(ChatGroup(line_group_id=broken, meeting_day=0))  # bad data: no day 0
+        session.commit()
+    since, now = at_reminder(date(2024, 6, 16)), at_reminder(date(2024, 6, 17))
+
+    def run(at: datetime, start: datetime) -> PlanResult:
+        with engine.connect() as connection:
+            return plan(
+                connection, at, since=start, grace=timedelta(hours=6), tz=BANGKOK, admins=[admin]
+            )
+
+    first = run(now, since)
+    assert (first.planned, first.failed_groups) == (1, 1)
+    assert first.keys == [f"reminder_digest:{GROUP}:2024-06-17"]
+    later = now + timedelta(minutes=1)
+    assert run(later, now).failed_groups == 1  # still broken: tried again, not reported again
+    with Session(engine) as session:
+        alerts = session.exec(select(Delivery).where(Delivery.kind == "planner_alert")).all()
+        assert [(alert.target, alert.status) for alert in alerts] == [(admin, "pending")]
+        assert broken in alerts[0].payload["messages"][0]["text"]
+        group = session.exec(select(ChatGroup).where(ChatGroup.line_group_id == broken)).one()
+        group.meeting_day = 15  # an admin mends the data
+        session.commit()
+
+    mended = run(later + timedelta(minutes=1), later)
+    # Planned from where it failed: the 17 June digest (the meeting moved from Saturday the
+    # 15th) reaches the mended group too.
+    assert mended.failed_groups == 0
+    assert mended.keys == [f"reminder_digest:{broken}:2024-06-17"]
+    with engine.connect() as connection:
+        assert read_retries(connection) == {}

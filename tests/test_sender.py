@@ -179,3 +179,35 @@ def test_nothing_before_its_time(engine: Engine, connection: Connection, line: L
     add_deliveries(engine, due_at=NOW + timedelta(minutes=1))
     assert send_due(connection, line, NOW, grace=GRACE, worker="a").sent == 0
     assert send_due(connection, line, NOW + timedelta(minutes=1), grace=GRACE, worker="a").sent == 1
+
+
+def test_a_round_pushes_side_by_side_within_the_limit(
+    engine: Engine, connection: Connection, line: LineClient, fake_line: FakeLine
+) -> None:
+    add_deliveries(engine, 60)
+    fake_line.latency = 0.05
+    result = send_due(connection, line, NOW, grace=GRACE, worker="a", concurrency=8)
+    assert result.sent == 60 and len({push.retry_key for push in fake_line.pushes}) == 60
+    assert 1 < fake_line.most_in_flight <= 8
+
+
+def test_one_chat_s_messages_go_in_order_and_a_failure_holds_the_later_one_back(
+    engine: Engine, connection: Connection, line: LineClient, fake_line: FakeLine
+) -> None:
+    for n, due in enumerate((NOW - timedelta(seconds=2), NOW - timedelta(seconds=1))):
+        add_deliveries(engine, 1, due_at=due, occurrence_key=f"reply:{n}", kind="reply")
+    fake_line.answer("POST", PUSH, 500, {"message": "Internal server error"})
+    first = send_due(connection, line, NOW, grace=GRACE, worker="a")
+    assert (first.sent, first.retrying) == (0, 1)
+    assert len(fake_line.pushes) == 1  # the second was held back, not pushed ahead
+    earlier, later = rows(engine)
+    assert (earlier.status, earlier.attempts) == ("pending", 1)
+    assert (later.status, later.attempts) == ("pending", 0)
+
+    again = send_due(connection, line, NOW + timedelta(minutes=1), grace=GRACE, worker="a")
+    assert again.sent == 2
+    assert [push.retry_key for push in fake_line.pushes] == [
+        earlier.retry_key,
+        earlier.retry_key,
+        later.retry_key,
+    ]

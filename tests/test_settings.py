@@ -50,6 +50,9 @@ def test_full_configuration_is_read() -> None:
         ({"LINE_REQUEST_TIMEOUT": "ten"}, "LINE_REQUEST_TIMEOUT"),
         ({"LINE_REQUEST_TIMEOUT": "0"}, "LINE_REQUEST_TIMEOUT"),
         ({"DELIVERY_GRACE_HOURS": "-1"}, "DELIVERY_GRACE_HOURS"),
+        ({"LINE_PUSH_CONCURRENCY": "0"}, "LINE_PUSH_CONCURRENCY"),
+        ({"LINE_PUSH_CONCURRENCY": "1000"}, "LINE_PUSH_CONCURRENCY"),
+        ({"LINE_PUSH_CONCURRENCY": "8.5"}, "LINE_PUSH_CONCURRENCY"),
     ],
 )
 def test_bad_configuration_is_one_line_naming_the_variable(

@@ -52,6 +52,10 @@ class FakeLine:
         self.requests: list[RecordedRequest] = []
         # Seconds LINE takes to answer a push or reply (0: at once); scripted delays add to it.
         self.latency = 0.0
+        self.in_flight = 0  # message calls being answered right now
+        self.most_in_flight = 0  # the most at any moment: how concurrent the client was
+        # (request, time.monotonic() when its answer was written): when LINE "accepted" it.
+        self.answered: list[tuple[RecordedRequest, float]] = []
         self._scripted: list[ScriptedAnswer] = []
         self._accepted_retry_keys: set[str] = set()
         self._lock = threading.Lock()
@@ -173,6 +177,20 @@ class FakeLine:
                 )
                 with fake._lock:
                     fake.requests.append(recorded)
+                message_call = self.path.startswith("/v2/bot/message/")
+                if message_call:
+                    with fake._lock:
+                        fake.in_flight += 1
+                        fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+                try:
+                    self._answer(recorded)
+                finally:
+                    if message_call:
+                        with fake._lock:
+                            fake.in_flight -= 1
+
+            def _answer(self, recorded: RecordedRequest) -> None:
+                """Answer after LINE's latency: as scripted, or as LINE would."""
                 if fake.latency and self.path.startswith("/v2/bot/message/"):
                     time.sleep(fake.latency)  # LINE's round trip, not the test's
                 scripted = fake._next_scripted(self.command, self.path)
@@ -191,6 +209,8 @@ class FakeLine:
                         self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
+                    with fake._lock:
+                        fake.answered.append((recorded, time.monotonic()))
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (its timeout): LINE would have carried on too
 
