@@ -44,7 +44,7 @@ class LineClient:
     """Reply, push (with a retry key), profiles, group summary and quota — each with a timeout."""
 
     def __init__(
-        self, access_token: str, base_url: str, timeout: float = 10.0, max_connections: int = 32
+        self, access_token: str, base_url: str, timeout: float = 10.0, max_connections: int = 64
     ) -> None:
         configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
         # No hidden urllib3 retries: the sender decides when to retry, under the same retry key.

@@ -40,7 +40,7 @@ class Settings:
     demo_mode: bool = False
     line_request_timeout: float = 10.0
     delivery_grace_hours: float = 6.0
-    line_push_concurrency: int = 32  # reminder pushes in flight at once (LINE allows 2,000/s)
+    line_push_concurrency: int = 64  # reminder pushes in flight at once (LINE allows 2,000/s)
     public_base_url: str | None = None  # https://bot.example.go.th — for links the bot sends
 
     @property
@@ -126,7 +126,7 @@ class Settings:
             demo_mode=demo_mode,
             line_request_timeout=_positive_float(env, "LINE_REQUEST_TIMEOUT", 10.0),
             delivery_grace_hours=_positive_float(env, "DELIVERY_GRACE_HOURS", 6.0),
-            line_push_concurrency=_positive_int(env, "LINE_PUSH_CONCURRENCY", 32, most=500),
+            line_push_concurrency=_positive_int(env, "LINE_PUSH_CONCURRENCY", 64, most=500),
             public_base_url=public_base_url,
         )
 

@@ -25,8 +25,8 @@ MAX_BACKOFF = timedelta(minutes=30)
 RATE_LIMIT_PAUSE = timedelta(seconds=60)  # a rate-limit 429 without Retry-After
 QUOTA_RECHECK = timedelta(minutes=30)  # after the monthly limit, try one push this often
 MAX_TRANSIENT_IN_A_ROW = 3  # LINE looks down: stop the pass instead of waiting on every row
-# Pushes in flight at once. LINE allows 2,000 requests/s per channel; 32 at 200 ms is ~160/s.
-DEFAULT_CONCURRENCY = 32
+# Pushes in flight at once. LINE allows 2,000 requests/s per channel; 64 at 200 ms is ~320/s.
+DEFAULT_CONCURRENCY = 64
 
 # SystemState keys (values are ISO 8601 UTC instants, "" when cleared).
 LAST_TICK = "scheduler.last_tick"
@@ -129,42 +129,44 @@ def claim_batch(
     limit: int,
     busy_targets: Sequence[str] = (),
 ) -> list[Row[Any]]:
-    """Atomically take up to `limit` due rows, oldest first, for chats not already in flight.
+    """Take up to `limit` due rows, oldest first, for chats not already in flight.
 
-    Stale claims first, then pending rows in (due_at, id) order: each claim reads only as many
-    index entries as it takes, so a round costs the same per push however long it is.
+    Runs in the caller's transaction (the sender records outcomes and claims in one). Stale
+    claims first, then pending rows in (due_at, id) order: each claim reads only as many index
+    entries as it takes, so a round costs the same per push however long it is.
     """
     claimed: list[Row[Any]] = []
-    with connection.begin():
-        for claimable in (_stale_claim(now), _pending_due(now)):
-            # Another sender may take some of the rows picked here first; pick again until
-            # nothing claimable is left or the batch is full.
-            while len(claimed) < limit:
-                wanted = select(DELIVERY.c.id).where(claimable)
-                if busy_targets:
-                    wanted = wanted.where(DELIVERY.c.target.not_in(list(busy_targets)))
-                wanted = wanted.order_by(DELIVERY.c.due_at, DELIVERY.c.id)
-                wanted = wanted.limit(limit - len(claimed))
-                if connection.dialect.name == "postgresql":
-                    # Concurrent senders skip each other's locked rows, not queue behind them.
-                    wanted = wanted.with_for_update(skip_locked=True)
-                ids = list(connection.execute(wanted).scalars())
-                if not ids:
-                    break
-                # SQLite: re-checking the condition in the UPDATE makes pick-and-claim atomic
-                # under its single writer lock; PostgreSQL holds the row locks from the SELECT.
-                claim = (
-                    update(DELIVERY)
-                    .where(DELIVERY.c.id.in_(ids), claimable)
-                    .values(
-                        status=DeliveryStatus.SENDING.value,
-                        claimed_at=now,
-                        claimed_by=worker,
-                        attempts=DELIVERY.c.attempts + 1,
-                    )
-                    .returning(*_RETURNED)
+    if limit <= 0:
+        return claimed
+    for claimable in (_stale_claim(now), _pending_due(now)):
+        # Another sender may take some of the rows picked here first; pick again until
+        # nothing claimable is left or the batch is full.
+        while len(claimed) < limit:
+            wanted = select(DELIVERY.c.id).where(claimable)
+            if busy_targets:
+                wanted = wanted.where(DELIVERY.c.target.not_in(list(busy_targets)))
+            wanted = wanted.order_by(DELIVERY.c.due_at, DELIVERY.c.id)
+            wanted = wanted.limit(limit - len(claimed))
+            if connection.dialect.name == "postgresql":
+                # Concurrent senders skip each other's locked rows, not queue behind them.
+                wanted = wanted.with_for_update(skip_locked=True)
+            ids = list(connection.execute(wanted).scalars())
+            if not ids:
+                break
+            # SQLite: re-checking the condition in the UPDATE makes pick-and-claim atomic
+            # under its single writer lock; PostgreSQL holds the row locks from the SELECT.
+            claim = (
+                update(DELIVERY)
+                .where(DELIVERY.c.id.in_(ids), claimable)
+                .values(
+                    status=DeliveryStatus.SENDING.value,
+                    claimed_at=now,
+                    claimed_by=worker,
+                    attempts=DELIVERY.c.attempts + 1,
                 )
-                claimed += connection.execute(claim).all()
+                .returning(*_RETURNED)
+            )
+            claimed += connection.execute(claim).all()
     return sorted(claimed, key=lambda row: (row.due_at, row.id))
 
 
@@ -334,20 +336,22 @@ def send_due(
     state = _Pass(result, now, worker, quota_was_exhausted)
     in_flight: dict[Future[list[Outcome]], list[Row[Any]]] = {}
     with ThreadPoolExecutor(max_workers=max(concurrency, 1), thread_name_prefix="push") as pool:
+        done: set[Future[list[Outcome]]] = set()
         while True:
-            room = min(state.window, concurrency) - len(in_flight)
-            if room > 0 and not state.stop:
-                busy = [chain[0].target for chain in in_flight.values()]
-                for chain in _by_chat(claim_batch(connection, now, worker, room, busy)):
-                    in_flight[pool.submit(_push_in_order, messenger, chain)] = chain
-            if not in_flight:
-                break
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            # One transaction a turn: the outcomes that came back, then the next claims.
             with connection.begin():
                 for future in done:
                     chain = in_flight.pop(future)
                     for row, outcome in zip(chain, future.result(), strict=True):
                         state.record(connection, row, outcome)
+                room = 0 if state.stop else min(state.window, concurrency) - len(in_flight)
+                busy = [chain[0].target for chain in in_flight.values()]
+                claimed = claim_batch(connection, now, worker, room, busy)
+            for chain in _by_chat(claimed):
+                in_flight[pool.submit(_push_in_order, messenger, chain)] = chain
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
     return result
 
 

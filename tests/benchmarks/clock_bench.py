@@ -30,7 +30,7 @@ from models.db import make_engine
 from models.migrate import upgrade
 from models.tables import ChatGroup, GroupMember, Person, ProgressReport, Task, TaskOwner
 from scheduler.planner import plan
-from scheduler.sender import send_due
+from scheduler.sender import DEFAULT_CONCURRENCY, send_due
 from scheduler.state import DELIVERY
 from tests.support.fake_line import FakeLine
 
@@ -238,7 +238,7 @@ def main() -> None:
                         tz=BANGKOK,
                     )
                     planning = time.perf_counter() - started
-                seconds, sent = round_seconds(engine, line, MONTH_END, concurrency=32)
+                seconds, sent = round_seconds(engine, line, MONTH_END, concurrency=DEFAULT_CONCURRENCY)
                 sequential = sent * args.latency
                 with engine.connect() as connection:
                     pushed = connection.execute(
