@@ -238,7 +238,7 @@ def main() -> None:
                         tz=BANGKOK,
                     )
                     planning = time.perf_counter() - started
-                seconds, sent = round_seconds(engine, line, MONTH_END, concurrency=DEFAULT_CONCURRENCY)
+                seconds, sent = round_seconds(engine, line, MONTH_END, DEFAULT_CONCURRENCY)
                 sequential = sent * args.latency
                 with engine.connect() as connection:
                     pushed = connection.execute(
