@@ -311,7 +311,8 @@ def _summary_lines(group: GroupFacts, day: date) -> list[Line]:
     if not expected:
         return []
     reported = [task for task in expected if month in task.reported_months]
-    missing = [task for task in expected if month not in task.reported_months]
+    # Only open work can be behind on its report: a task done or cancelled is not "missing".
+    missing = [task for task in expected if task.is_open and month not in task.reported_months]
     label = format_month(last_day.year, last_day.month)
     lines: list[Line] = [
         _addressed(group.supervisors, texts.summary_heading(label, len(reported), len(missing)))

@@ -132,14 +132,25 @@ def test_the_summary_names_who_reported_last_month_to_the_supervisors() -> None:
         ),
         TaskFacts(2, "ยังไม่รายงาน", True, date(2024, 1, 1), owners=(OWNER,)),
         TaskFacts(3, "เสร็จเมื่อเดือนมีนาคม", False, date(2024, 1, 1), done_on=date(2024, 3, 1)),
+        # Done in May without a May report: done work is not "not reported" (issue 13).
+        TaskFacts(4, "เสร็จเดือนพฤษภาคม", False, date(2024, 1, 1), done_on=date(2024, 5, 20)),
+        TaskFacts(
+            5,
+            "เสร็จและรายงาน",
+            False,
+            date(2024, 1, 1),
+            done_on=date(2024, 5, 21),
+            reported_months=frozenset({"2024-05"}),
+        ),
     )
     group = GroupFacts(GROUP, NATIONAL, tasks=tasks, supervisors=(boss,))
     digest = plan_day(group, date(2024, 6, 4), at_reminder(date(2024, 6, 4)))
     assert digest is not None
     [message] = digest.messages
-    assert "{u1} 📊 สรุปรายงานเดือนพฤษภาคม 2567: ส่งแล้ว 1 งาน ยังไม่ส่ง 1 งาน" in message["text"]
+    assert "{u1} 📊 สรุปรายงานเดือนพฤษภาคม 2567: ส่งแล้ว 2 งาน ยังไม่ส่ง 1 งาน" in message["text"]
     assert "• #2 ยังไม่รายงาน — สมชาย" in message["text"]
-    assert "#3" not in message["text"]
+    assert "• #5 เสร็จและรายงาน" in message["text"]
+    assert "#3" not in message["text"] and "#4" not in message["text"]
     assert message["substitution"]["u1"]["mentionee"]["userId"] == boss.line_user_id
 
 
