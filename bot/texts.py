@@ -333,7 +333,7 @@ def status_late_line(number: int, title: str, owners: str, days_late: int) -> st
 def status_unreported(names: list[str], month_label: str) -> str:
     """Who has not reported this month."""
     if not names:
-        return f"รายงานเดือน{month_label}ครบแล้ว ✓"
+        return f"รายงานเดือน{month_label} ครบแล้ว ✓"
     return f"ยังไม่รายงานเดือน{month_label}: " + ", ".join(names)
 
 

@@ -35,3 +35,12 @@ def test_an_empty_group_and_a_1_to_1_officer_get_plain_answers(chat: Chat) -> No
     chat.say("สถานะ", ADMIN, group=OTHER_GROUP)  # the admin is in another group too
     everything = said(chat.say("สถานะ", ADMIN, group=None))
     assert "ทุกกลุ่ม" in everything and "เสร็จ 0 · ค้าง 1" in everything
+
+
+def test_when_everyone_reported_the_card_says_so_in_words(chat: Chat) -> None:
+    name_supervisor(chat)
+    number = add_task(chat)
+    chat.say(f"รายงาน #{number} เริ่มแล้ว", OFFICER_A)
+    chat.say(f"รายงาน #{number} ช่วยอีกแรง", OFFICER_B)
+    [card] = chat.say("สถานะ", OFFICER_A)
+    assert "รายงานเดือนมีนาคม 2567 ครบแล้ว ✓" in json.dumps(card["contents"], ensure_ascii=False)
