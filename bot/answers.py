@@ -1,33 +1,45 @@
-"""The outbox for chat answers: store an answer with its change, then reply (or push) it."""
+"""The chat answers' outbox: stored with their change, then taken to LINE many chats at a time."""
+
+# An answer never waits behind another chat's LINE round trip: processing an event only writes
+# rows; this courier takes them to LINE from a pool of threads. Within one chat it is strict:
+# one call at a time, oldest answer first, and the answers waiting together go in one reply
+# (LINE takes 5 messages per reply token; the newest fresh token is used). The order holds
+# across processes too, because a chat's answer is claimed only when no earlier answer of the
+# chat is still pending or in flight, the rule the reminder sender follows (scheduler.sender).
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, select, update
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.events import chat_of
 from bot.line_api import LineClient
-from models.db import session_scope
-from models.tables import Delivery, DeliveryStatus, InboundEvent
+from models.tables import Delivery, DeliveryStatus
 from scheduler.messages import Message
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.planner import retry_key_for
+from scheduler.state import DELIVERY
 
 log = logging.getLogger(__name__)
 
 MARK_SENT_ATTEMPTS = 3
+MAX_MESSAGES_PER_CALL = 5  # LINE's limit for one reply or push
 # LINE reply tokens expire about a minute after the event; past this we push instead.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
-# A stored answer waits this long for the reply token before the sender may push it instead.
+# A stored answer waits this long for the courier before the clock's sender may push it instead.
 REPLY_HANDOVER = timedelta(seconds=90)
 REPLY_KIND = "reply"
+DEFAULT_COURIER_THREADS = 32
 
 
 def store_answer(
@@ -37,11 +49,16 @@ def store_answer(
     if not messages:
         return None
     occurrence_key = f"{REPLY_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
+    event_time = datetime.fromtimestamp(int(raw.get("timestamp") or 0) / 1000, UTC)
     delivery = Delivery(
         kind=REPLY_KIND,
         target=chat_of(raw).chat_id,
         occurrence_key=occurrence_key[:300],
-        payload={"messages": messages[:5]},
+        payload={
+            "messages": messages[:MAX_MESSAGES_PER_CALL],
+            "reply_token": raw.get("replyToken"),
+            "event_time": event_time.isoformat(),
+        },
         due_at=now + REPLY_HANDOVER,
         retry_key=retry_key_for(occurrence_key),
         created_at=now,
@@ -51,78 +68,236 @@ def store_answer(
     return delivery
 
 
+@dataclass(frozen=True)
+class Batch:
+    """A chat's answers claimed together, oldest first."""
+
+    rows: tuple[Row[Any], ...]
+
+    @property
+    def messages(self) -> list[Message]:
+        """Every message of the batch, in order."""
+        return [message for row in self.rows for message in row.payload["messages"]]
+
+    def fresh_token(self, now: datetime) -> str | None:
+        """The newest reply token still within its lifetime, if any."""
+        for row in reversed(self.rows):
+            token, sent = row.payload.get("reply_token"), row.payload.get("event_time")
+            if token and sent and now - datetime.fromisoformat(sent) <= REPLY_TOKEN_LIFETIME:
+                return str(token)
+        return None
+
+
+def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: str) -> Batch:
+    """Take the chat's oldest waiting answers that fit one call; none while one is in flight.
+
+    Two processes may race for the same chat: whoever gets only part of what it picked gives
+    it back, so the chat's answers are never split between two callers out of order.
+    """
+    of_chat = and_(DELIVERY.c.kind == REPLY_KIND, DELIVERY.c.target == chat_id)
+    with connection.begin():
+        in_flight = connection.execute(
+            select(DELIVERY.c.id)
+            .where(of_chat, DELIVERY.c.status == DeliveryStatus.SENDING.value)
+            .limit(1)
+        ).first()
+        if in_flight is not None:
+            return Batch(())  # its courier (or the sender) delivers the rest after it
+        candidates = connection.execute(
+            select(DELIVERY.c.id, DELIVERY.c.payload)
+            .where(of_chat, DELIVERY.c.status == DeliveryStatus.PENDING.value)
+            .order_by(DELIVERY.c.id)
+            .limit(MAX_MESSAGES_PER_CALL)
+        ).all()
+        chosen: list[int] = []
+        count = 0
+        for row_id, payload in candidates:
+            size = len(payload.get("messages") or [])
+            if chosen and count + size > MAX_MESSAGES_PER_CALL:
+                break
+            chosen.append(row_id)
+            count += size
+        if not chosen:
+            return Batch(())
+        rows = connection.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id.in_(chosen), DELIVERY.c.status == DeliveryStatus.PENDING.value)
+            .values(
+                status=DeliveryStatus.SENDING.value,
+                claimed_at=now,
+                claimed_by=worker,
+                attempts=DELIVERY.c.attempts + 1,
+            )
+            .returning(DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key)
+        ).all()
+    if len(rows) != len(chosen):  # another process took some: give the rest back
+        _release(connection, [row.id for row in rows], worker)
+        return Batch(())
+    return Batch(tuple(sorted(rows, key=lambda row: row.id)))
+
+
+def _release(connection: Connection, row_ids: Sequence[int], worker: str) -> None:
+    """Put claimed rows back as they were (uncounted)."""
+    if not row_ids:
+        return
+    with connection.begin():
+        connection.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id.in_(list(row_ids)), DELIVERY.c.claimed_by == worker)
+            .values(
+                status=DeliveryStatus.PENDING.value,
+                claimed_by=None,
+                attempts=DELIVERY.c.attempts - 1,
+            )
+        )
+
+
 class AnswerCourier:
-    """Takes a stored answer to LINE: a reply while the token is fresh, else a push."""
+    """Delivers stored answers: many chats at once, one LINE call at a time within a chat."""
 
-    def __init__(self, engine: Engine, line: LineClient, clock: Callable[[], datetime]) -> None:
-        self.engine, self.line, self.clock = engine, line, clock
-
-    def deliver(
-        self, event_row_id: int, raw: Mapping[str, Any], answer: Delivery, now: datetime
+    def __init__(
+        self,
+        engine: Engine,
+        line: LineClient,
+        clock: Callable[[], datetime],
+        *,
+        threads: int = DEFAULT_COURIER_THREADS,
+        worker: str = "courier",
     ) -> None:
-        """Answer with the reply token while it is fresh, else push; the outbox covers failures."""
-        messages = answer.payload["messages"]
-        event_time = datetime.fromtimestamp(int(raw.get("timestamp", 0)) / 1000, UTC)
-        token = raw.get("replyToken")
-        try:
-            if token and now - event_time <= REPLY_TOKEN_LIFETIME:
-                try:
-                    self.line.reply(str(token), messages)
-                except PushRejected as error:
-                    if error.status != 400:  # 400: the token expired or was used; push instead
-                        raise
-                    self.line.push(answer.target, messages, retry_key=answer.retry_key)
-            else:
-                self.line.push(answer.target, messages, retry_key=answer.retry_key)
-        except PushRejected as error:
-            if not error.is_already_accepted:
-                self._note_delivery_error(event_row_id, answer, str(error), now)
-                return
-        except PushUnreachable as error:
-            self._note_delivery_error(event_row_id, answer, str(error), now)
-            return
-        self._mark_answer_sent(answer)
+        self.engine, self.line, self.clock, self.worker = engine, line, clock, worker
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="courier")
+        self._state = threading.Condition()
+        self._busy: set[str] = set()  # chats with a delivery running
+        self._again: set[str] = set()  # chats rung while running: look once more
+        self._followups: dict[str, list[Callable[[], None]]] = {}
 
-    def _mark_answer_sent(self, answer: Delivery) -> None:
-        """Close the outbox row; if this fails the sender would push the answer a second time."""
+    def ring(self, chat_id: str, followup: Callable[[], None] | None = None) -> None:
+        """Answers for `chat_id` may be waiting; `followup` runs after they are delivered."""
+        with self._state:
+            if followup is not None:
+                self._followups.setdefault(chat_id, []).append(followup)
+            if chat_id in self._busy:
+                self._again.add(chat_id)
+                return
+            self._busy.add(chat_id)
+        try:
+            self._pool.submit(self._serve, chat_id)
+        except RuntimeError:  # shutting down: the clock's sender pushes what is left
+            with self._state:
+                self._busy.discard(chat_id)
+                self._state.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no chat has a delivery running (tests and shutdown use this)."""
+        with self._state:
+            return self._state.wait_for(lambda: not self._busy, timeout=timeout)
+
+    def stop(self) -> None:
+        """Finish the deliveries under way; take no new ones."""
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def _serve(self, chat_id: str) -> None:
+        """Deliver everything waiting for one chat, then its follow-ups; never raises."""
+        while True:
+            try:
+                self._deliver_waiting(chat_id)
+            except Exception:
+                log.exception(
+                    "delivering answers to %s failed; the sender pushes them later", chat_id
+                )
+            with self._state:
+                followups = self._followups.pop(chat_id, [])
+            for followup in followups:
+                try:
+                    followup()
+                except Exception:
+                    log.exception("a follow-up after answering %s failed", chat_id)
+            with self._state:
+                if chat_id in self._again:
+                    self._again.discard(chat_id)
+                    continue
+                self._busy.discard(chat_id)
+                self._state.notify_all()
+                return
+
+    def _deliver_waiting(self, chat_id: str) -> None:
+        """Claim and send the chat's waiting answers, a call at a time, until none is left."""
+        while True:
+            with self.engine.connect() as connection:
+                batch = claim_answers(connection, chat_id, self.clock(), self.worker)
+            if not batch.rows:
+                return
+            if not self._send(chat_id, batch):
+                return  # left for the sender: LINE or the database is failing right now
+
+    def _send(self, chat_id: str, batch: Batch) -> bool:
+        """One reply with the freshest token, else pushes in order; True when all went out."""
+        now = self.clock()
+        token = batch.fresh_token(now)
+        if token is not None:
+            try:
+                self.line.reply(token, batch.messages)
+                return self._mark_sent(batch.rows, "reply")
+            except PushRejected as error:
+                if error.status != 400:  # 400: the token expired or was used; push instead
+                    return self._give_back(batch.rows, str(error), now)
+            except PushUnreachable as error:
+                return self._give_back(batch.rows, str(error), now)
+        for index, row in enumerate(batch.rows):
+            try:
+                self.line.push(chat_id, row.payload["messages"], retry_key=row.retry_key)
+            except PushRejected as error:
+                if not error.is_already_accepted:
+                    return self._give_back(batch.rows[index:], str(error), now)
+            except PushUnreachable as error:
+                return self._give_back(batch.rows[index:], str(error), now)
+            if not self._mark_sent([row], "push"):
+                self._give_back(batch.rows[index + 1 :], "not marked", now)
+                return False
+        return True
+
+    def _mark_sent(self, rows: Sequence[Row[Any]], via: str) -> bool:
+        """Close the outbox rows; if this fails the sender would push them a second time."""
         for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
             try:
-                with session_scope(self.engine) as session:
-                    session.execute(
-                        update(Delivery)
+                with self.engine.begin() as connection:
+                    connection.execute(
+                        update(DELIVERY)
                         .where(
-                            col(Delivery.id) == answer.id,
-                            col(Delivery.status) == DeliveryStatus.PENDING.value,
+                            DELIVERY.c.id.in_([row.id for row in rows]),
+                            DELIVERY.c.claimed_by == self.worker,
                         )
                         .values(
                             status=DeliveryStatus.SENT.value,
                             sent_at=self.clock(),
-                            attempts=Delivery.attempts + 1,
+                            sent_via=via,
+                            claimed_by=None,
                         )
                     )
-                return
+                return True
             except DBAPIError as error:
-                log.warning(
-                    "answer %s delivered but not marked (try %d): %s", answer.id, attempt, error
-                )
-        log.error("answer %s delivered but still pending: it may be pushed again", answer.id)
+                log.warning("answers delivered but not marked (try %d): %s", attempt, error)
+        log.error("answers %s delivered but not marked sent", [row.id for row in rows])
+        return False
 
-    def _note_delivery_error(
-        self, event_row_id: int, answer: Delivery, error: str, now: datetime
-    ) -> None:
-        """Leave the answer in the outbox for the sender to push, due now."""
-        log.warning("answer to event %s not delivered yet: %s", event_row_id, error)
-        with session_scope(self.engine) as session:
-            session.execute(
-                update(Delivery)
-                .where(
-                    col(Delivery.id) == answer.id,
-                    col(Delivery.status) == DeliveryStatus.PENDING.value,
+    def _give_back(self, rows: Sequence[Row[Any]], error: str, now: datetime) -> bool:
+        """Leave undelivered answers for the sender to push (with their retry keys), due now."""
+        log.warning("answers %s not delivered yet: %s", [row.id for row in rows], error)
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(DELIVERY)
+                    .where(
+                        DELIVERY.c.id.in_([row.id for row in rows]),
+                        DELIVERY.c.claimed_by == self.worker,
+                    )
+                    .values(
+                        status=DeliveryStatus.PENDING.value,
+                        claimed_by=None,
+                        due_at=now,
+                        last_error=error[:1000],
+                    )
                 )
-                .values(due_at=now, last_error=error[:1000], attempts=Delivery.attempts + 1)
-            )
-            session.execute(
-                update(InboundEvent)
-                .where(col(InboundEvent.id) == event_row_id)
-                .values(error=error[:1000])
-            )
+        except DBAPIError:
+            log.exception("answers %s stay claimed until their lease runs out", rows)
+        return False

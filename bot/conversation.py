@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import exists, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, col
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
 
 from bot import store, texts
 from bot.answers import AnswerCourier, store_answer
@@ -21,7 +23,7 @@ from bot.line_api import LineClient
 from bot.router import BadArguments, Match, Router
 from models.db import session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, Delivery, EventStatus, InboundEvent, Person
+from models.tables import ChatGroup, EventStatus, InboundEvent, Person
 from scheduler.delivery_report import read_quota
 from scheduler.messages import Mention, Message, text, text_with_mentions
 from scheduler.messenger import PushRejected, PushUnreachable
@@ -54,34 +56,58 @@ class Conversation:
         self.courier = AnswerCourier(engine, line, clock)
 
     def process(self, event_row_id: int) -> None:
-        """Process one stored event exactly once, then deliver its answer (if any)."""
+        """Process one stored event exactly once, then the chat's next ones waiting behind it.
+
+        Only database work happens here: the answers go to the outbox and the courier takes
+        them to LINE from its own threads, so no event waits on another chat's LINE call.
+        """
+        next_id: int | None = event_row_id
+        while next_id is not None:
+            raw = self._process_one(next_id)
+            if raw is None:
+                return
+            chat_id = chat_of(raw).chat_id
+            self.courier.ring(chat_id, followup=functools.partial(self._learn_names, raw))
+            next_id = self._next_in_chat(chat_id, after=next_id)
+
+    def _process_one(self, event_row_id: int) -> dict[str, Any] | None:
+        """Apply one event (its raw JSON when this call processed it, else None)."""
         with Session(self.engine) as session:
             row = session.get(InboundEvent, event_row_id)
             if row is None or row.status != EventStatus.RECEIVED.value:
-                return
+                return None
             raw = dict(row.raw)
-        try:
-            names = self._fetch_names(raw)
-        except Exception:  # names are a nicety; a malformed event still gets processed (or failed)
-            log.exception("event %s: could not look up names", event_row_id)
-            names = {}
         now = self.clock()
         try:
-            answer = self._apply(event_row_id, raw, names, now)
+            if not self._apply(event_row_id, raw, now):
+                return None
         except DBAPIError as error:
             # The database, not the command, failed (a lost connection, or another process
             # registering the same group at the same moment): the row stays unprocessed and
             # the inbox sweep tries again, up to MAX_DATABASE_ATTEMPTS times.
             if self._count_attempt(event_row_id) < MAX_DATABASE_ATTEMPTS:
                 log.warning("event %s: database error, will retry: %s", event_row_id, error)
-                return
+                return None
             log.exception("event %s failed %d times", event_row_id, MAX_DATABASE_ATTEMPTS)
-            answer = self._fail(event_row_id, raw, error, now)
+            self._fail(event_row_id, raw, error, now)
         except Exception as error:  # a bug must not cost the user an answer or LINE a 5xx
             log.exception("event %s failed", event_row_id)
-            answer = self._fail(event_row_id, raw, error, now)
-        if answer is not None:
-            self.courier.deliver(event_row_id, raw, answer, now)
+            self._fail(event_row_id, raw, error, now)
+        return raw
+
+    def _next_in_chat(self, chat_id: str, after: int) -> int | None:
+        """The chat's next event waiting to be processed (it waited for the one just done)."""
+        with Session(self.engine) as session:
+            return session.exec(
+                select(InboundEvent.id)
+                .where(
+                    InboundEvent.chat_id == chat_id,
+                    InboundEvent.status == EventStatus.RECEIVED.value,
+                    col(InboundEvent.id) > after,
+                )
+                .order_by(col(InboundEvent.id))
+                .limit(1)
+            ).first()
 
     def _count_attempt(self, event_row_id: int) -> int:
         """Note one more failed try of an unprocessed event; how many there have been."""
@@ -100,27 +126,29 @@ class Conversation:
         except DBAPIError:
             return 0  # the database is still away; the sweep will come back to this row
 
-    def _apply(
-        self, event_row_id: int, raw: dict[str, Any], names: dict[str, str], now: datetime
-    ) -> Delivery | None:
-        """In one transaction: claim the event, apply it, and store the answer in the outbox."""
+    def _apply(self, event_row_id: int, raw: dict[str, Any], now: datetime) -> bool:
+        """In one transaction: claim the event, apply it, and store the answer in the outbox.
+
+        False when the event is not this call's to process: another worker or process got it
+        first, or an earlier event of the same chat is still waiting (it goes first).
+        """
         with session_scope(self.engine) as session:
-            if not _claim(session, event_row_id, EventStatus.DONE, now):
-                return None  # another worker or process got it first
-            messages = self._answer(session, raw, names, now)
-            return store_answer(session, raw, messages, now)
+            if not _claim(session, event_row_id, EventStatus.DONE, now, in_chat_order=True):
+                return False
+            store_answer(session, raw, self._answer(session, raw, now), now)
+            return True
 
     def _fail(
         self, event_row_id: int, raw: dict[str, Any], error: Exception, now: datetime
-    ) -> Delivery | None:
+    ) -> None:
         """Record the failure and store an apology (only if the event was really addressed)."""
         with session_scope(self.engine) as session:
             if not _claim(
                 session, event_row_id, EventStatus.FAILED, now, f"{type(error).__name__}: {error}"
             ):
-                return None
+                return
             addressed = raw.get("type") == "message" and self._addressed(raw)
-            return store_answer(session, raw, [text(texts.GENERIC_ERROR)] if addressed else [], now)
+            store_answer(session, raw, [text(texts.GENERIC_ERROR)] if addressed else [], now)
 
     def _addressed(self, raw: Mapping[str, Any]) -> bool:
         """Whether a text message was meant for the bot (command word, mention, or 1:1)."""
@@ -130,22 +158,18 @@ class Conversation:
             bot_mentioned or not chat_of(raw).is_group or self.router.find(command_text) is not None
         )
 
-    def _answer(
-        self, session: Session, raw: dict[str, Any], names: dict[str, str], now: datetime
-    ) -> list[Message]:
+    def _answer(self, session: Session, raw: dict[str, Any], now: datetime) -> list[Message]:
         """The database changes and answer for one event."""
         chat = chat_of(raw)
         event_type = raw.get("type")
         group = store.get_or_create_group(session, chat.chat_id, now) if chat.is_group else None
-        if group is not None and names.get(chat.chat_id) and not group.name:
-            group.name = names[chat.chat_id][:200]
-        sender = self._person(session, chat.user_id, names, now) if chat.user_id else None
+        sender = self._person(session, chat.user_id) if chat.user_id else None
         if group is not None and sender is not None:
             store.note_member(session, group, sender, now)
         if event_type == "message":
             if sender is None or (raw.get("message") or {}).get("type") != "text":
                 return []
-            return self._answer_text(session, raw, chat, group, sender, names, now)
+            return self._answer_text(session, raw, chat, group, sender, now)
         if event_type in ("join", "leave") and group is not None:
             joined = event_type == "join"
             # Leaving keeps the group's tasks and reports; it only stops answers and reminders.
@@ -160,7 +184,7 @@ class Conversation:
             )
             return [text(texts.greet_group(self._help_body()), QUICK_HELP)] if joined else []
         if event_type == "memberJoined" and group is not None:
-            return self._welcome(session, raw, group, names, now)
+            return self._welcome(session, raw, group, now)
         if event_type == "memberLeft" and group is not None:
             for member in (raw.get("left") or {}).get("members") or []:
                 person = store.person_by_line_id(session, str(member.get("userId", "")))
@@ -180,7 +204,6 @@ class Conversation:
         chat: Chat,
         group: ChatGroup | None,
         sender: Person,
-        names: dict[str, str],
         now: datetime,
     ) -> list[Message]:
         """Route a text message to its command, or ignore chatter in a busy group."""
@@ -206,7 +229,7 @@ class Conversation:
             return [text(texts.ROOM_NOT_SUPPORTED)]
         if len(mentioned_ids) > MAX_MENTIONS:
             return [text(texts.too_many_mentions(MAX_MENTIONS))]
-        mentions = [self._person(session, user_id, names, now) for user_id in mentioned_ids]
+        mentions = [self._person(session, user_id) for user_id in mentioned_ids]
         if group is not None:  # someone tagged in a group is a member of it
             for person in mentions:
                 store.note_member(session, group, person, now)
@@ -231,29 +254,42 @@ class Conversation:
         session: Session,
         raw: dict[str, Any],
         group: ChatGroup,
-        names: dict[str, str],
         now: datetime,
     ) -> list[Message]:
         """Register new members and greet them by @mention."""
         members = [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
         members = [member for member in members if member and member != "None"]
         for user_id in members:
-            store.note_member(session, group, self._person(session, user_id, names, now), now)
+            store.note_member(session, group, self._person(session, user_id), now)
         mentions = [Mention(f"m{i}", user_id) for i, user_id in enumerate(members[:MAX_MENTIONS])]
         if not mentions:
             return []
         return [text_with_mentions(texts.welcome_members([m.key for m in mentions]), mentions)]
 
-    def _person(
-        self, session: Session, user_id: str, names: dict[str, str], now: datetime
-    ) -> Person:
-        """The person for a LINE user id, with the display name LINE gave us (fetched once)."""
-        person = store.get_or_create_person(session, user_id)
-        fetched = names.get(user_id)
-        if fetched:
-            person.display_name = fetched[:200]
-            person.profile_fetched_at = now
-        return person
+    def _person(self, session: Session, user_id: str) -> Person:
+        """The person for a LINE user id (named later, from LINE, by _learn_names)."""
+        return store.get_or_create_person(session, user_id)
+
+    def _learn_names(self, raw: Mapping[str, Any]) -> None:
+        """After answering: ask LINE once for the names of people (and the group) not named yet.
+
+        Names are a nicety for lists; asking LINE costs round trips, so it happens after the
+        answer went out, in the courier's thread, never before a command is processed.
+        """
+        names = self._fetch_names(raw)
+        if not names:
+            return
+        chat = chat_of(raw)
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            for line_id, name in names.items():
+                if line_id == chat.chat_id and chat.is_group:
+                    group = store.group_by_line_id(session, line_id)
+                    if group is not None and not group.name:
+                        group.name = name[:200]
+                    continue
+                person = store.get_or_create_person(session, line_id)
+                person.display_name, person.profile_fetched_at = name[:200], now
 
     def _fetch_names(self, raw: Mapping[str, Any]) -> dict[str, str]:
         """Display names LINE knows for people (and the group) we have not named yet."""
@@ -303,15 +339,29 @@ def _claim(
     status: EventStatus,
     now: datetime,
     error: str | None = None,
+    *,
+    in_chat_order: bool = False,
 ) -> bool:
-    """Move a received event to `status`; False when someone else already did (processed once)."""
-    result = session.execute(
-        update(InboundEvent)
-        .where(
-            col(InboundEvent.id) == event_row_id,
-            col(InboundEvent.status) == EventStatus.RECEIVED.value,
+    """Move a received event to `status`; False when someone else already did (processed once).
+
+    With `in_chat_order`, also False while an earlier event of the same chat is unprocessed:
+    a chat's events are applied in the order LINE sent them, whichever process holds them.
+    """
+    claim = update(InboundEvent).where(
+        col(InboundEvent.id) == event_row_id,
+        col(InboundEvent.status) == EventStatus.RECEIVED.value,
+    )
+    if in_chat_order:
+        earlier = aliased(InboundEvent)
+        claim = claim.where(
+            ~exists().where(
+                col(earlier.chat_id) == col(InboundEvent.chat_id),
+                col(earlier.status) == EventStatus.RECEIVED.value,
+                col(earlier.id) < col(InboundEvent.id),
+            )
         )
-        .values(
+    result = session.execute(
+        claim.values(
             status=status.value, processed_at=now, attempts=InboundEvent.attempts + 1, error=error
         )
     )

@@ -47,6 +47,7 @@ def record_events(
         delivery_context = raw_event.get("deliveryContext")
         row = InboundEvent(
             webhook_event_id=event_id,
+            chat_id=_chat_key(raw_event)[:64],
             event_type=str(raw_event.get("type", ""))[:40],
             raw=dict(raw_event),
             redelivery=bool(

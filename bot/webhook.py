@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import export, texts
+from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
 from bot.inbox import InboxWorker, record_events
@@ -44,10 +45,16 @@ class Services:
     parser: WebhookParser
     line: LineClient
     inbox: InboxWorker
+    courier: AnswerCourier
+
+    def wait_idle(self, timeout: float = 15.0) -> bool:
+        """Block until every notified event is processed and its answer delivered."""
+        return self.inbox.wait_idle(timeout) and self.courier.wait_idle(timeout)
 
     def close(self) -> None:
-        """Stop the inbox threads and release connections."""
+        """Stop the inbox threads and the courier, and release connections."""
         self.inbox.stop()
+        self.courier.stop()
         self.line.close()
         self.engine.dispose()
 
@@ -79,6 +86,7 @@ def create_app(
         parser=WebhookParser(settings.line_channel_secret),
         line=line,
         inbox=InboxWorker(engine, conversation.process),
+        courier=conversation.courier,
     )
     app.extensions["tidtam"] = services
     services.inbox.start()

@@ -235,6 +235,7 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = None
     # The supervisor summary that listed this missed delivery (None: not reported yet).
     noticed_in: str | None = Field(default=None, max_length=300)
+    sent_via: str | None = Field(default=None, max_length=8)  # "reply" (free) or "push" (quota)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
@@ -242,9 +243,12 @@ class InboundEvent(SQLModel, table=True):
     """One webhook event, recorded by its webhookEventId before LINE gets its 200."""
 
     __tablename__ = "inbound_event"
+    # One chat's events are processed in order, across processes: "is an earlier one waiting?"
+    __table_args__ = (Index("ix_inbound_event_chat_status", "chat_id", "status", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     webhook_event_id: str = Field(max_length=64, unique=True)
+    chat_id: str = Field(default="", max_length=64)  # the group, room or user it came from
     event_type: str = Field(default="", max_length=40)
     raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     redelivery: bool = False

@@ -158,7 +158,7 @@ def conversation(signed: SignedPost, app: Flask, fake_line: FakeLine) -> Callabl
         before = len(fake_line.requests)
         response = signed({"destination": "U" + "d" * 32, "events": list(events)})
         assert response.status_code == 200
-        assert services_of(app).inbox.wait_idle(timeout=15)
+        assert services_of(app).wait_idle(timeout=15)
         answered = [
             request
             for request in fake_line.requests[before:]

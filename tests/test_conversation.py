@@ -236,7 +236,7 @@ def test_acknowledgement_does_not_wait_for_a_slow_line(
     elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert elapsed < 0.5, f"acknowledged after {elapsed:.2f} s"
-    assert services_of(app).inbox.wait_idle(timeout=30)
+    assert services_of(app).wait_idle(timeout=30)
     assert "คำสั่งของ" in fake_line.replies[-1].body["messages"][0]["text"]
 
 
@@ -252,7 +252,7 @@ def test_events_left_by_a_crash_are_processed_at_the_next_start(
         record_events(session, [join(GROUP), in_group("ช่วยเหลือ", OFFICER_A)], clock.now)
     app = create_app(settings, clock=clock)
     try:
-        assert services_of(app).inbox.wait_idle(timeout=15)
+        assert services_of(app).wait_idle(timeout=15)
     finally:
         services_of(app).close()
     with Session(engine) as session:

@@ -116,7 +116,7 @@ def test_ten_thousand_texts_never_break_the_bot(
         sent += len(events)
 
     post_batch()
-    assert services_of(app).inbox.wait_idle(timeout=600)
+    assert services_of(app).wait_idle(timeout=600)
     assert sent == EXAMPLES * BATCH
     with Session(engine) as session:
         failed = session.exec(

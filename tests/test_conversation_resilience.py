@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -23,10 +24,19 @@ from tests.support.fake_line import FakeLine
 
 
 @pytest.fixture
-def conversation_here(settings: Settings, engine: Engine) -> Conversation:
+def conversation_here(settings: Settings, engine: Engine) -> Iterator[Conversation]:
     """A Conversation driven directly (no inbox threads), on the test clock."""
     line = LineClient("t", settings.line_api_base_url)
-    return Conversation(settings, engine, line, build_router(), lambda: NOW)
+    conversation = Conversation(settings, engine, line, build_router(), lambda: NOW)
+    yield conversation
+    conversation.courier.stop()
+    line.close()
+
+
+def processed(conversation: Conversation, event_id: int) -> None:
+    """Process an event as a lane does, and wait for the courier to deliver its answer."""
+    conversation.process(event_id)
+    assert conversation.courier.wait_idle(timeout=15)
 
 
 def stored(engine: Engine, *events: dict[str, Any]) -> list[int]:
@@ -59,14 +69,14 @@ def test_a_database_error_leaves_the_event_for_the_next_sweep(
         return real(session, line_group_id, now)
 
     monkeypatch.setattr(store, "get_or_create_group", flaky)
-    conversation_here.process(event_id)
+    processed(conversation_here, event_id)
     assert (event_row(engine, event_id).status, event_row(engine, event_id).attempts) == (
         "received",
         1,
     )
     assert fake_line.replies == []  # no apology for a hiccup
 
-    conversation_here.process(event_id)  # what the inbox sweep does a few seconds later
+    processed(conversation_here, event_id)  # what the inbox sweep does a few seconds later
     assert event_row(engine, event_id).status == "done"
     assert "คำสั่งของ" in fake_line.replies[0].body["messages"][0]["text"]
 
@@ -84,7 +94,7 @@ def test_a_database_that_keeps_failing_ends_in_failed_with_an_apology(
 
     monkeypatch.setattr(store, "get_or_create_group", broken)
     for _ in range(MAX_DATABASE_ATTEMPTS):
-        conversation_here.process(event_id)
+        processed(conversation_here, event_id)
     assert event_row(engine, event_id).status == "failed"
     assert (
         len(fake_line.replies) == 1 and "ขออภัย" in fake_line.replies[0].body["messages"][0]["text"]
