@@ -28,7 +28,7 @@ from models.tables import Delivery, DeliveryStatus
 from scheduler.messages import Message
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.planner import retry_key_for
-from scheduler.state import DELIVERY
+from scheduler.state import ANSWER_KIND, DELIVERY
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ MAX_MESSAGES_PER_CALL = 5  # LINE's limit for one reply or push
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # A stored answer waits this long for the courier before the clock's sender may push it instead.
 REPLY_HANDOVER = timedelta(seconds=90)
-REPLY_KIND = "reply"
 DEFAULT_COURIER_THREADS = 32
 
 
@@ -48,10 +47,10 @@ def store_answer(
     """Put the answer in the outbox in the same transaction as the change it reports."""
     if not messages:
         return None
-    occurrence_key = f"{REPLY_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
+    occurrence_key = f"{ANSWER_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
     event_time = datetime.fromtimestamp(int(raw.get("timestamp") or 0) / 1000, UTC)
     delivery = Delivery(
-        kind=REPLY_KIND,
+        kind=ANSWER_KIND,
         target=chat_of(raw).chat_id,
         occurrence_key=occurrence_key[:300],
         payload={
@@ -94,7 +93,7 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
     Two processes may race for the same chat: whoever gets only part of what it picked gives
     it back, so the chat's answers are never split between two callers out of order.
     """
-    of_chat = and_(DELIVERY.c.kind == REPLY_KIND, DELIVERY.c.target == chat_id)
+    of_chat = and_(DELIVERY.c.kind == ANSWER_KIND, DELIVERY.c.target == chat_id)
     with connection.begin():
         in_flight = connection.execute(
             select(DELIVERY.c.id)

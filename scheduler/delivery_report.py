@@ -15,7 +15,7 @@ from scheduler import texts
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.rules import DIGEST_KIND
 from scheduler.sender import PAUSED_UNTIL, QUOTA_EXHAUSTED_AT
-from scheduler.state import DELIVERY, read_instant
+from scheduler.state import ANSWER_KIND, DELIVERY, read_instant
 from scheduler.thaidate import format_date
 
 WINDOW = timedelta(days=30)
@@ -92,6 +92,21 @@ def delivery_counts(session: Session, now: datetime) -> DeliveryCounts:
     )
 
 
+def answer_counts(session: Session, now: datetime) -> tuple[int, int]:
+    """Chat answers of the last 30 days: (sent by reply, free; sent by push, from the quota)."""
+    rows = session.execute(
+        select(DELIVERY.c.sent_via, func.count())
+        .where(
+            DELIVERY.c.kind == ANSWER_KIND,
+            DELIVERY.c.created_at > now - WINDOW,
+            DELIVERY.c.status == DeliveryStatus.SENT.value,
+        )
+        .group_by(DELIVERY.c.sent_via)
+    )
+    by_way = {via: count for via, count in rows}
+    return by_way.get("reply", 0), by_way.get("push", 0)
+
+
 def _when(moment: datetime, tz: tzinfo) -> str:
     """ "17 มิ.ย. 2567 08:30 น." in the bot's time zone."""
     local = moment.astimezone(tz)
@@ -121,6 +136,7 @@ def delivery_report(
         texts.delivery_report_counts(counts.sent, counts.late, counts.retried, counts.waiting),
         texts.delivery_report_failed(counts.failed, counts.last_failure),
         texts.delivery_report_missed(counts.missed, grace_hours),
+        texts.delivery_report_answers(*answer_counts(session, now)),
         texts.delivery_report_quota(messenger_quota),
     ]
     if quota_exhausted_at is not None:

@@ -372,6 +372,7 @@ def _record_sent(
         "sent_at": now,
         "late": now - row.due_at > LATE_AFTER,
         "next_attempt_at": None,
+        "sent_via": "push",
     }
     if note is not None:
         values["last_error"] = note

@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 DELIVERY: Table = SQLModel.metadata.tables["delivery"]
 SYSTEM_STATE: Table = SQLModel.metadata.tables["system_state"]
+ANSWER_KIND = "reply"  # the outbox kind of chat answers (bot.answers stores them)
 
 
 def dialect_insert(connection: Connection, table: Table) -> Any:

@@ -412,6 +412,11 @@ def delivery_report_counts(sent: int, late: int, retried: int, waiting: int) -> 
     return f"ส่งแล้ว {sent} (ส่งช้า {late}) · ต้องลองส่งซ้ำ {retried} · รอส่ง {waiting}"
 
 
+def delivery_report_answers(by_reply: int, by_push: int) -> str:
+    """Chat answers: free replies, and pushes that used the quota (a reply token was too old)."""
+    return f"คำตอบในแชท: ตอบกลับ {by_reply:,} (ไม่ใช้โควตา) · ส่งแบบ push {by_push:,} (ใช้โควตา)"
+
+
 def delivery_report_failed(count: int, last_error: str | None) -> str:
     """Deliveries LINE refused for good."""
     tail = f" — ล่าสุด: {last_error}" if last_error else ""

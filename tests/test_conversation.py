@@ -45,6 +45,9 @@ from tests.support.events import (
 from tests.support.fake_line import FakeLine
 from tests.support.web import MutableClock, sign
 
+# What LINE answers when it takes a one-message reply.
+ACCEPTED = {"sentMessages": [{"id": "1", "quoteToken": "q"}]}
+
 
 def set_up_group(say: Say) -> None:
     """Join, name a supervisor: the start of every story."""
@@ -229,7 +232,7 @@ def test_acknowledgement_does_not_wait_for_a_slow_line(
     conversation(
         in_group("งานของฉัน", OFFICER_A)
     )  # names are fetched once, so now only the reply waits
-    fake_line.answer("POST", "/v2/bot/message/reply", 200, {"sentMessages": []}, delay=3.0)
+    fake_line.answer("POST", "/v2/bot/message/reply", 200, ACCEPTED, delay=3.0)
     body = json.dumps(webhook(in_group("ช่วยเหลือ", OFFICER_A))).encode()
     started = time.monotonic()
     response = client.post("/callback", data=body, headers={"X-Line-Signature": sign(body)})
@@ -322,3 +325,49 @@ def test_a_mention_after_an_emoji_is_found_whichever_way_its_position_is_counted
         assert "“📄 ทำเอกสาร”" in answer, answer
     with Session(engine) as session:
         assert [t.title for t in session.exec(select(Task))] == ["📄 ทำเอกสาร", "📄 ทำเอกสาร"]
+
+
+def test_one_chat_s_slow_line_call_does_not_hold_up_another_chat(
+    client: FlaskClient, conversation: Say, fake_line: FakeLine, app: Any
+) -> None:
+    from bot.webhook import services_of
+
+    conversation(join(GROUP))
+    conversation(join(OTHER_GROUP))
+    # LINE takes 2 s to take the first group's reply; the other group's must not wait for it.
+    fake_line.answer("POST", "/v2/bot/message/reply", 200, ACCEPTED, delay=2.0)
+    for group in (GROUP, OTHER_GROUP):
+        body = json.dumps(webhook(in_group("ช่วยเหลือ", OFFICER_A, group=group))).encode()
+        assert client.post("/callback", data=body, headers={"X-Line-Signature": sign(body)})
+    assert services_of(app).wait_idle(timeout=15)
+    answered = [
+        request.body["replyToken"]
+        for request, _ in fake_line.answered
+        if request.path == "/v2/bot/message/reply"
+    ]
+    replies = [r for r in fake_line.requests if r.path == "/v2/bot/message/reply"]
+    first_token = replies[-2].body["replyToken"]  # the slow one was asked first
+    assert answered.index(first_token) > answered.index(replies[-1].body["replyToken"])
+
+
+def test_answers_waiting_for_one_chat_go_in_one_reply_in_order(
+    conversation: Say, fake_line: FakeLine, engine: Engine
+) -> None:
+    set_up_group(conversation)
+    # LINE is slow with the first answer; the next two wait for it and then go together.
+    fake_line.answer("POST", "/v2/bot/message/reply", 200, ACCEPTED, delay=1.0)
+    first = in_group("ประชุม", OFFICER_A)
+    second = in_group("วันหยุด", OFFICER_A)
+    third = in_group("งานของฉัน", OFFICER_A)
+    replies_before = len(fake_line.replies)
+    conversation(first, second, third)
+    replies = fake_line.replies[replies_before:]
+    assert len(replies) == 2 and fake_line.pushes == []
+    together = replies[1]
+    assert together.body["replyToken"] == third["replyToken"]  # the newest fresh token
+    texts = [message["text"] for message in together.body["messages"]]
+    assert texts[0].startswith("🏖️ วันหยุดราชการที่จะถึง") and texts[1] == "ตอนนี้ไม่มีงานค้างของคุณ 🎉"
+    assert "ยังไม่ได้ตั้งวันประชุม" in replies[0].body["messages"][0]["text"]
+    with Session(engine) as session:
+        vias = session.exec(select(Delivery.sent_via).where(Delivery.kind == "reply")).all()
+    assert set(vias) == {"reply"}

@@ -115,3 +115,21 @@ def test_a_group_registered_by_another_process_meanwhile_is_reused(engine: Engin
         store.get_or_create_person(session, OFFICER_A)  # the transaction is still usable
     with Session(engine) as session:
         assert len(session.exec(select(ChatGroup)).all()) == 1
+
+
+def test_a_chat_s_later_event_waits_for_its_earlier_one_whoever_holds_it(
+    conversation_here: Conversation, engine: Engine, fake_line: FakeLine
+) -> None:
+    first, second = stored(
+        engine,
+        text_message("ประชุม", user_id=OFFICER_A, group_id=GROUP),
+        text_message("วันหยุด", user_id=OFFICER_A, group_id=GROUP),
+    )
+    # Another process picked up the second event first: it must not overtake the first.
+    processed(conversation_here, second)
+    assert event_row(engine, second).status == "received" and fake_line.replies == []
+    # The first one's processing carries on into the second, in order.
+    processed(conversation_here, first)
+    assert (event_row(engine, first).status, event_row(engine, second).status) == ("done", "done")
+    said = [m["text"] for reply in fake_line.replies for m in reply.body["messages"]]
+    assert len(said) == 2 and "ประชุม" in said[0] and said[1].startswith("🏖️ วันหยุดราชการ")
