@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -94,17 +94,18 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
     it back, so the chat's answers are never split between two callers out of order.
     """
     of_chat = and_(DELIVERY.c.kind == ANSWER_KIND, DELIVERY.c.target == chat_id)
+    sending = DELIVERY.alias("sending")
+    in_flight = exists().where(
+        sending.c.kind == ANSWER_KIND,
+        sending.c.target == chat_id,
+        sending.c.status == DeliveryStatus.SENDING.value,
+    )
     with connection.begin():
-        in_flight = connection.execute(
-            select(DELIVERY.c.id)
-            .where(of_chat, DELIVERY.c.status == DeliveryStatus.SENDING.value)
-            .limit(1)
-        ).first()
-        if in_flight is not None:
-            return Batch(())  # its courier (or the sender) delivers the rest after it
+        # One statement, one snapshot: "none in flight" and "the oldest waiting" agree. (Two
+        # statements could see another process's claim of the oldest only in the second.)
         candidates = connection.execute(
             select(DELIVERY.c.id, DELIVERY.c.payload)
-            .where(of_chat, DELIVERY.c.status == DeliveryStatus.PENDING.value)
+            .where(of_chat, DELIVERY.c.status == DeliveryStatus.PENDING.value, ~in_flight)
             .order_by(DELIVERY.c.id)
             .limit(MAX_MESSAGES_PER_CALL)
         ).all()

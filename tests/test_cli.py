@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +14,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from models.db import normalise_url
 from models.migrate import head_revision
-from tests.support.processes import clean_environment, free_port, run_module
+from tests.support.processes import clean_environment, free_port, run_module, wait_for_health
 from tests.support.web import repository_root
-
-STARTUP_LIMIT_SECONDS = 30
 
 
 @pytest.fixture
@@ -41,22 +36,6 @@ def serving(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[str]]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def wait_for_health(port: int, process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
-    """Poll /healthz until the server answers (bounded), returning status and JSON."""
-    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(
-                f"serve exited early: {process.stdout.read() if process.stdout else ''}"
-            )
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                return response.status, json.loads(response.read())
-        except OSError:
-            time.sleep(0.1)  # waiting for another process to bind its port, not for our own logic
-    raise AssertionError("serve did not answer /healthz in time")
 
 
 def test_serve_without_credentials_starts_in_demo_mode(

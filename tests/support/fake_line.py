@@ -18,6 +18,7 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: Any
+    received_at: float = field(default_factory=time.monotonic)  # when LINE got the request
 
     @property
     def retry_key(self) -> str | None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from tests.support.fake_line import FakeLine
 
 WAIT_LIMIT_SECONDS = 30
+STARTUP_LIMIT_SECONDS = 30
 
 
 def clean_environment(**overrides: str) -> dict[str, str]:
@@ -58,3 +61,19 @@ def wait_until(condition: object, process: subprocess.Popen[str] | None = None) 
             raise AssertionError(f"the process exited early: {process.communicate()}")
         time.sleep(0.02)  # waiting for another process, not for our own logic
     raise AssertionError("the other process did not get there in time")
+
+
+def wait_for_health(port: int, process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
+    """Poll /healthz until the server answers (bounded), returning status and JSON."""
+    deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"serve exited early: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                return response.status, json.loads(response.read())
+        except OSError:
+            time.sleep(0.1)  # waiting for another process to bind its port, not for our own logic
+    raise AssertionError("serve did not answer /healthz in time")
