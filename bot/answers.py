@@ -166,6 +166,10 @@ class AnswerCourier:
     ) -> None:
         self.engine, self.line, self.clock, self.worker = engine, line, clock, worker
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="courier")
+        # Follow-ups (asking LINE for names) run beside the deliveries, never before a
+        # chat's next answer.
+        self._followup_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="followup")
+        self._followups_running = 0
         self._state = threading.Condition()
         self._busy: set[str] = set()  # chats with a delivery running
         self._again: set[str] = set()  # chats rung while running: look once more
@@ -188,13 +192,16 @@ class AnswerCourier:
                 self._state.notify_all()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Block until no chat has a delivery running (tests and shutdown use this)."""
+        """Block until no delivery or follow-up is running (tests and shutdown use this)."""
         with self._state:
-            return self._state.wait_for(lambda: not self._busy, timeout=timeout)
+            return self._state.wait_for(
+                lambda: not self._busy and not self._followups_running, timeout=timeout
+            )
 
     def stop(self) -> None:
-        """Finish the deliveries under way; take no new ones."""
+        """Finish the deliveries and follow-ups under way; take no new ones."""
         self._pool.shutdown(wait=True, cancel_futures=False)
+        self._followup_pool.shutdown(wait=True, cancel_futures=False)
 
     def _serve(self, chat_id: str) -> None:
         """Deliver everything waiting for one chat, then its follow-ups; never raises."""
@@ -207,11 +214,13 @@ class AnswerCourier:
                 )
             with self._state:
                 followups = self._followups.pop(chat_id, [])
+                self._followups_running += len(followups)
             for followup in followups:
                 try:
-                    followup()
-                except Exception:
-                    log.exception("a follow-up after answering %s failed", chat_id)
+                    self._followup_pool.submit(self._follow_up, followup)
+                except RuntimeError:  # shutting down: names can be asked another time
+                    with self._state:
+                        self._followups_running -= 1
             with self._state:
                 if chat_id in self._again:
                     self._again.discard(chat_id)
@@ -219,6 +228,17 @@ class AnswerCourier:
                 self._busy.discard(chat_id)
                 self._state.notify_all()
                 return
+
+    def _follow_up(self, followup: Callable[[], None]) -> None:
+        """Run one follow-up; never raises."""
+        try:
+            followup()
+        except Exception:
+            log.exception("a follow-up after answering failed")
+        finally:
+            with self._state:
+                self._followups_running -= 1
+                self._state.notify_all()
 
     def _deliver_waiting(self, chat_id: str) -> None:
         """Claim and send the chat's waiting answers, a call at a time, until none is left."""

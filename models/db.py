@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +30,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        _WriterTurns().watch(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -43,6 +45,50 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL + NORMAL survives a killed process; only an OS crash may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class _WriterTurns:
+    """SQLite takes one writer at a time; make this process's writers queue on a lock.
+
+    Without it, a thread that finds the database locked sleeps in SQLite's busy handler in
+    coarse steps (1, 2, 5 … 100 ms) and may lose again when it wakes: under load, a webhook's
+    one small INSERT waited up to a second behind the event lanes' transactions. Taking turns
+    on a lock at a transaction's first write makes the wait as long as the writes ahead, no
+    longer. Reads (WAL) never wait; other processes still meet SQLite's own busy handling.
+    """
+
+    _HELD = "tidtam_writer_turn"
+    _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def watch(self, engine: Engine) -> None:
+        """Take a turn before a connection's first write; give it back when it ends."""
+        event.listen(engine, "before_cursor_execute", self._before_execute)
+        event.listen(engine, "commit", self._transaction_ended)
+        event.listen(engine, "rollback", self._transaction_ended)
+        event.listen(engine, "reset", self._pool_reset)
+        event.listen(engine, "close", self._pool_closed)
+
+    def _before_execute(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if conn.info.get(self._HELD) or not statement.lstrip()[:7].upper().startswith(self._WRITES):
+            return
+        self._lock.acquire()
+        conn.info[self._HELD] = True
+
+    def _transaction_ended(self, conn: Any) -> None:
+        self._give_back(conn.info)
+
+    def _pool_reset(self, dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+        self._give_back(record.info)
+
+    def _pool_closed(self, dbapi_connection: Any, record: Any) -> None:
+        self._give_back(record.info)
+
+    def _give_back(self, info: dict[str, Any]) -> None:
+        if info.pop(self._HELD, False):
+            self._lock.release()
 
 
 @contextmanager

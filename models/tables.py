@@ -216,7 +216,11 @@ class Delivery(SQLModel, table=True):
     """One reminder in the outbox: planned once under its occurrence key, pushed at most once."""
 
     # Claims walk due pending rows in order and stop at the batch size: constant cost per push.
-    __table_args__ = (Index("ix_delivery_status_due", "status", "due_at", "id"),)
+    # A chat's waiting answers are read by (target, status, id), never its whole history.
+    __table_args__ = (
+        Index("ix_delivery_status_due", "status", "due_at", "id"),
+        Index("ix_delivery_target_status", "target", "status", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40, index=True)

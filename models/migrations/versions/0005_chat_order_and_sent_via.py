@@ -1,4 +1,5 @@
-"""inbound_event.chat_id (a chat's events in order across processes); delivery.sent_via
+"""inbound_event.chat_id (a chat's events in order across processes); delivery.sent_via, an
+index for a chat's waiting answers
 
 Revision ID: 0005
 Revises: 0004
@@ -36,10 +37,12 @@ def upgrade() -> None:
             events.update().where(events.c.id == event_id).values(chat_id=str(chat)[:64])
         )
     op.create_index("ix_inbound_event_chat_status", "inbound_event", ["chat_id", "status", "id"])
+    op.create_index("ix_delivery_target_status", "delivery", ["target", "status", "id"])
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index("ix_delivery_target_status", table_name="delivery")
     op.drop_index("ix_inbound_event_chat_status", table_name="inbound_event")
     with op.batch_alter_table("delivery") as batch_op:
         batch_op.drop_column("sent_via")

@@ -1,0 +1,289 @@
+"""Answers under load: Tidtam against the bare line-bot-sdk echo webhook, in the same run.
+
+Run by hand: `python tests/benchmarks/answer_bench.py [--postgresql URL] [--latencies 0,0.2,1]`.
+40 groups each send 3 messages at once through 16 concurrent webhook clients (one event per
+POST, as LINE sends them); LINE (a local fake) answers every message call after a fixed
+latency. Both servers run on waitress with 8 threads. The echo baseline is the SDK's
+flask-echo shape: verify the signature, reply inline. Each message is `เสร็จ #N` so every
+answer can be traced to its event (Tidtam answers "ไม่พบงาน #N"; the echo repeats the text).
+
+time-to-answer = when LINE finished accepting the answer - when the webhook was posted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from waitress.server import create_server
+
+# Run as a script: make the repository (bot, scheduler, models, tests) importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from linebot.v3.messaging import (  # the baseline is the SDK's own example, not our code
+    ApiClient,
+    Configuration,
+    MessagingApi,
+    ReplyMessageRequest,
+    TextMessage,
+)
+from linebot.v3.webhook import WebhookParser
+from linebot.v3.webhooks import MessageEvent, TextMessageContent
+from sqlalchemy import text
+
+from bot.webhook import create_app, services_of
+from models.db import make_engine
+from models.migrate import upgrade
+from models.settings import Settings
+from tests.support.events import text_message, webhook
+from tests.support.fake_line import FakeLine
+from tests.support.processes import free_port
+from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
+
+GROUPS = 40
+MESSAGES_PER_GROUP = 3
+CLIENTS = 16
+_NUMBER = re.compile(r"#(\d+)")
+
+
+@dataclass
+class Figures:
+    """What one run measured."""
+
+    answer_p50: float
+    answer_p99: float
+    ack_p50: float
+    ack_p99: float
+    replies: int
+    pushes: int
+    unanswered: int
+    out_of_order: int
+
+
+def echo_app(line_url: str) -> Flask:
+    """The SDK's flask-echo example: parse the signed body, reply to each text inline."""
+    app = Flask("echo")
+    parser = WebhookParser(CHANNEL_SECRET)
+    configuration = Configuration(host=line_url, access_token=ACCESS_TOKEN)
+    configuration.connection_pool_maxsize = 16
+    api = MessagingApi(ApiClient(configuration))
+
+    @app.post("/callback")
+    def callback() -> str:
+        body = request.get_data(as_text=True)
+        for event in parser.parse(body, request.headers["X-Line-Signature"]):
+            if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
+                api.reply_message(
+                    ReplyMessageRequest(
+                        reply_token=event.reply_token,
+                        messages=[TextMessage(text=event.message.text)],
+                    )
+                )
+        return "OK"
+
+    return app
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """The app on waitress with 8 threads on a free port; its base URL."""
+    port = free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=8)
+    stopping = threading.Event()
+
+    def loop() -> None:
+        while not stopping.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stopping.set()
+        thread.join(timeout=10)
+        server.close()
+
+
+def run_load(base_url: str, line: FakeLine, wait_done: Callable[[], None]) -> Figures:
+    """Post the load, wait for every answer, and read the figures off the fake LINE."""
+    events = []
+    for turn in range(MESSAGES_PER_GROUP):
+        for group in range(GROUPS):
+            number = group * 10 + turn
+            events.append((number, group))
+    posted: dict[int, float] = {}
+    acked: dict[int, float] = {}
+    acks: list[float] = []
+    groups = {group: f"C{group + 1:032x}" for group in range(GROUPS)}
+
+    def post(item: tuple[int, int]) -> None:
+        number, group = item
+        event = text_message(
+            f"เสร็จ #{number}",
+            user_id=f"U{group + 1:032x}",
+            group_id=groups[group],
+            at=datetime.now(UTC),
+        )
+        body = json.dumps(webhook(event)).encode()
+        outgoing = urllib.request.Request(
+            base_url + "/callback",
+            data=body,
+            headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)},
+        )
+        started = time.monotonic()
+        posted[number] = started
+        with urllib.request.urlopen(outgoing, timeout=120) as response:
+            assert response.status == 200
+        acked[number] = time.monotonic()
+        acks.append(acked[number] - started)
+
+    before = len(line.answered)
+    with ThreadPoolExecutor(CLIENTS) as clients:
+        list(clients.map(post, events))
+    wait_done()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and len(_answer_times(line, before)) < len(events):
+        time.sleep(0.05)
+    answered = _answer_times(line, before)
+    times = sorted(answered[n] - posted[n] for n in answered if n in posted)
+    calls = [r for r, _ in line.answered[before:]]
+    # Order asked: a message whose webhook was acknowledged before another of its group was
+    # posted must be answered first (two posts in flight together have no order).
+    out_of_order = 0
+    for first in answered:
+        for second in answered:
+            same_group = first // 10 == second // 10
+            if same_group and acked[first] < posted[second] and answered[second] < answered[first]:
+                out_of_order += 1
+    return Figures(
+        answer_p50=statistics.median(times),
+        answer_p99=_p99(times),
+        ack_p50=statistics.median(acks),
+        ack_p99=_p99(acks),
+        replies=sum(r.path == "/v2/bot/message/reply" for r in calls),
+        pushes=sum(r.path == "/v2/bot/message/push" for r in calls),
+        unanswered=len(events) - len(answered),
+        out_of_order=out_of_order,
+    )
+
+
+def _answer_times(line: FakeLine, since: int) -> dict[int, float]:
+    """Event number → when LINE accepted the call that carried its answer."""
+    found: dict[int, float] = {}
+    for recorded, answered_at in line.answered[since:]:
+        if not recorded.path.startswith("/v2/bot/message/"):
+            continue
+        for message in recorded.body.get("messages", []):
+            match = _NUMBER.search(str(message.get("text", "")))
+            if match:
+                found.setdefault(int(match[1]), answered_at)
+    return found
+
+
+def _p99(values: list[float]) -> float:
+    """The 99th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
+
+
+@contextmanager
+def database(kind: str, postgresql_url: str | None) -> Iterator[str]:
+    """A fresh, migrated database URL: a SQLite file or a scratch PostgreSQL database."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/answers.db"
+            engine = make_engine(url)
+            upgrade(engine)
+            engine.dispose()
+            yield url
+        return
+    assert postgresql_url is not None
+    admin = make_engine(postgresql_url, isolation_level="AUTOCOMMIT")
+    name = f"tidtam_answers_{int(time.time())}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = postgresql_url.rsplit("/", 1)[0] + "/" + name
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def show(label: str, figures: Figures, baseline: Figures | None = None) -> None:
+    """Print one row of figures (with ratios to the baseline)."""
+    ratio = ""
+    if baseline is not None:
+        ratio = (
+            f"  ratio answer p99 {figures.answer_p99 / baseline.answer_p99:.2f}×,"
+            f" ack p99 {figures.ack_p99 / baseline.ack_p99:.2f}×"
+        )
+    print(
+        f"{label:28} answer p50 {figures.answer_p50:6.2f} s p99 {figures.answer_p99:6.2f} s | "
+        f"ack p50 {figures.ack_p50 * 1000:6.1f} ms p99 {figures.ack_p99 * 1000:6.1f} ms | "
+        f"replies {figures.replies} pushes {figures.pushes} unanswered {figures.unanswered} "
+        f"out of order {figures.out_of_order}{ratio}"
+    )
+
+
+def main() -> None:
+    """Run the echo baseline and Tidtam at each latency, on each database."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgresql", help="admin URL, e.g. postgresql://postgres@127.0.0.1/test")
+    parser.add_argument("--latencies", default="0,0.2,1", help="LINE latencies in seconds")
+    args = parser.parse_args()
+    kinds = ["sqlite"] + (["postgresql"] if args.postgresql else [])
+    line = FakeLine().start()
+    try:
+        for latency in (float(value) for value in args.latencies.split(",")):
+            line.latency = latency
+            with served(echo_app(line.base_url)) as echo_url:
+                baseline = run_load(echo_url, line, lambda: None)
+            show(f"echo baseline, LINE {latency * 1000:.0f} ms", baseline)
+            for kind in kinds:
+                with database(kind, args.postgresql) as url:
+                    settings = Settings.from_env(
+                        {
+                            "BOT_ENV": "test",
+                            "DATABASE_URL": url,
+                            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+                            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+                            "LINE_API_BASE_URL": line.base_url,
+                        }
+                    )
+                    app = create_app(settings)
+                    try:
+                        with served(app) as tidtam_url:
+                            figures = run_load(
+                                tidtam_url, line, functools.partial(services_of(app).wait_idle, 180)
+                            )
+                    finally:
+                        services_of(app).close()
+                show(f"tidtam {kind}, LINE {latency * 1000:.0f} ms", figures, baseline)
+    finally:
+        line.stop()
+
+
+if __name__ == "__main__":
+    main()
