@@ -38,7 +38,7 @@ MAX_MESSAGES_PER_CALL = 5  # LINE's limit for one reply or push
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # A stored answer waits this long for the courier before the clock's sender may push it instead.
 REPLY_HANDOVER = timedelta(seconds=90)
-DEFAULT_COURIER_THREADS = 32
+DEFAULT_COURIER_THREADS = 16
 
 
 def store_answer(

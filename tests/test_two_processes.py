@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -123,7 +124,7 @@ def test_two_processes_answer_each_chat_once_and_in_order(
             )
     for chat_calls in calls.values():
         chat_calls.sort()
-        for (_, done), (started, _) in zip(chat_calls, chat_calls[1:], strict=False):
+        for (_, done), (started, _) in itertools.pairwise(chat_calls):
             assert started >= done, "two answers to one chat were in flight at once"
 
 

@@ -3,9 +3,9 @@
 Run by hand: `python tests/benchmarks/answer_bench.py [--postgresql URL] [--latencies 0,0.2,1]`.
 40 groups each send 3 messages at once through 16 concurrent webhook clients (one event per
 POST, as LINE sends them); LINE (a local fake) answers every message call after a fixed
-latency. Both servers run on waitress with 8 threads. The echo baseline is the SDK's
-flask-echo shape: verify the signature, reply inline. Each message is `เสร็จ #N` so every
-answer can be traced to its event (Tidtam answers "ไม่พบงาน #N"; the echo repeats the text).
+latency. Each server runs in its own process on waitress with 8 threads. The echo baseline
+is the SDK's flask-echo shape: verify the signature, reply inline. Each message is `เสร็จ #N`,
+so every answer can be traced to its event (Tidtam: "ไม่พบงาน #N"; the echo repeats it).
 
 time-to-answer = when LINE finished accepting the answer - when the webhook was posted.
 """
@@ -13,25 +13,23 @@ time-to-answer = when LINE finished accepting the answer - when the webhook was 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+import waitress
 from flask import Flask, request
-from waitress.server import create_server
 
 # Run as a script: make the repository (bot, scheduler, models, tests) importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -47,13 +45,11 @@ from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import MessageEvent, TextMessageContent
 from sqlalchemy import text
 
-from bot.webhook import create_app, services_of
 from models.db import make_engine
 from models.migrate import upgrade
-from models.settings import Settings
 from tests.support.events import text_message, webhook
 from tests.support.fake_line import FakeLine
-from tests.support.processes import free_port
+from tests.support.processes import clean_environment, free_port, wait_for_health
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
 
 GROUPS = 40
@@ -84,6 +80,10 @@ def echo_app(line_url: str) -> Flask:
     configuration.connection_pool_maxsize = 16
     api = MessagingApi(ApiClient(configuration))
 
+    @app.get("/healthz")
+    def healthz() -> str:
+        return "{}"
+
     @app.post("/callback")
     def callback() -> str:
         body = request.get_data(as_text=True)
@@ -101,27 +101,20 @@ def echo_app(line_url: str) -> Flask:
 
 
 @contextmanager
-def served(app: Any) -> Iterator[str]:
-    """The app on waitress with 8 threads on a free port; its base URL."""
-    port = free_port()
-    server = create_server(app, host="127.0.0.1", port=port, threads=8)
-    stopping = threading.Event()
-
-    def loop() -> None:
-        while not stopping.is_set():
-            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=loop, daemon=True)
-    thread.start()
+def served(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    """A server in its own process (its own GIL, as in production); its base URL."""
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+    )
     try:
+        wait_for_health(port, process, path="/healthz")
         yield f"http://127.0.0.1:{port}"
     finally:
-        stopping.set()
-        thread.join(timeout=10)
-        server.close()
+        process.terminate()
+        process.wait(timeout=15)
 
 
-def run_load(base_url: str, line: FakeLine, wait_done: Callable[[], None]) -> Figures:
+def run_load(base_url: str, line: FakeLine) -> Figures:
     """Post the load, wait for every answer, and read the figures off the fake LINE."""
     events = []
     for turn in range(MESSAGES_PER_GROUP):
@@ -157,7 +150,6 @@ def run_load(base_url: str, line: FakeLine, wait_done: Callable[[], None]) -> Fi
     before = len(line.answered)
     with ThreadPoolExecutor(CLIENTS) as clients:
         list(clients.map(post, events))
-    wait_done()
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(_answer_times(line, before)) < len(events):
         time.sleep(0.05)
@@ -252,34 +244,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--postgresql", help="admin URL, e.g. postgresql://postgres@127.0.0.1/test")
     parser.add_argument("--latencies", default="0,0.2,1", help="LINE latencies in seconds")
+    parser.add_argument(
+        "--serve-echo", nargs=2, metavar=("PORT", "LINE_URL"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.serve_echo:  # the baseline's own process
+        waitress.serve(echo_app(args.serve_echo[1]), port=int(args.serve_echo[0]), threads=8)
+        return
     kinds = ["sqlite"] + (["postgresql"] if args.postgresql else [])
     line = FakeLine().start()
+    env = clean_environment()
     try:
         for latency in (float(value) for value in args.latencies.split(",")):
             line.latency = latency
-            with served(echo_app(line.base_url)) as echo_url:
-                baseline = run_load(echo_url, line, lambda: None)
+            port = free_port()
+            echo = [sys.executable, __file__, "--serve-echo", str(port), line.base_url]
+            with served(echo, env, port) as echo_url:
+                baseline = run_load(echo_url, line)
             show(f"echo baseline, LINE {latency * 1000:.0f} ms", baseline)
             for kind in kinds:
                 with database(kind, args.postgresql) as url:
-                    settings = Settings.from_env(
-                        {
-                            "BOT_ENV": "test",
-                            "DATABASE_URL": url,
-                            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-                            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-                            "LINE_API_BASE_URL": line.base_url,
-                        }
-                    )
-                    app = create_app(settings)
-                    try:
-                        with served(app) as tidtam_url:
-                            figures = run_load(
-                                tidtam_url, line, functools.partial(services_of(app).wait_idle, 180)
-                            )
-                    finally:
-                        services_of(app).close()
+                    port = free_port()
+                    tidtam = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
+                    tidtam_env = {
+                        **env,
+                        "BOT_ENV": "test",
+                        "DATABASE_URL": url,
+                        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+                        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+                        "LINE_API_BASE_URL": line.base_url,
+                    }
+                    with served([*tidtam, "--no-scheduler"], tidtam_env, port) as tidtam_url:
+                        figures = run_load(tidtam_url, line)
                 show(f"tidtam {kind}, LINE {latency * 1000:.0f} ms", figures, baseline)
     finally:
         line.stop()

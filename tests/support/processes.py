@@ -63,7 +63,9 @@ def wait_until(condition: object, process: subprocess.Popen[str] | None = None) 
     raise AssertionError("the other process did not get there in time")
 
 
-def wait_for_health(port: int, process: subprocess.Popen[str]) -> tuple[int, dict[str, object]]:
+def wait_for_health(
+    port: int, process: subprocess.Popen[str], path: str = "/healthz"
+) -> tuple[int, dict[str, object]]:
     """Poll /healthz until the server answers (bounded), returning status and JSON."""
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
     while time.monotonic() < deadline:
@@ -72,7 +74,7 @@ def wait_for_health(port: int, process: subprocess.Popen[str]) -> tuple[int, dic
                 f"serve exited early: {process.stdout.read() if process.stdout else ''}"
             )
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
                 return response.status, json.loads(response.read())
         except OSError:
             time.sleep(0.1)  # waiting for another process to bind its port, not for our own logic
