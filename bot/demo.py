@@ -19,14 +19,27 @@ from bot.simulator import DEMO_GROUP_ID, DEMO_GROUP_NAME, DemoClock, DemoPerson,
 from bot.webhook import create_app
 from models.db import make_engine, session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, GroupMember, Person, Task, TaskKind, TaskStatus, Unit
+from models.tables import (
+    ChatGroup,
+    DeliveryStatus,
+    GroupMember,
+    Person,
+    Task,
+    TaskKind,
+    TaskStatus,
+    Unit,
+)
 from scheduler.clock import tick
+from scheduler.rules import DIGEST_KIND
+from scheduler.state import DELIVERY, read_instant, write_state
+from scheduler.thaidate import format_date
 
 if TYPE_CHECKING:
     from flask import Flask  # the app comes from bot.webhook; only the type is named here
 
 # The source plan as transcribed in the repository (a checkout or an editable install).
 PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "ita-2566-plan.yaml"
+DEMO_CLOCK = "demo.clock"  # SystemState: where the demo clock stands (kept across restarts)
 
 
 def seed_demo(
@@ -108,19 +121,61 @@ def create_demo_app(
 ) -> Flask:
     """The app with the LINE-group simulator: LINE calls go to our own fake LINE endpoints."""
     settings = replace(
-        settings, line_api_base_url=self_url.rstrip("/") + "/simulator/line", demo_mode=True
+        settings,
+        line_api_base_url=self_url.rstrip("/") + "/simulator/line",
+        demo_mode=True,
+        # The demo knows its own address: its links (the report download) work out of the box.
+        public_base_url=settings.public_base_url or self_url.rstrip("/"),
     )
-    clock = DemoClock(start)
-    simulator = Simulator(settings.line_channel_secret, clock)
     engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        existing = store.group_by_line_id(session, DEMO_GROUP_ID) is not None
+    # A restarted demo goes on at the time it had reached: its reminders were sent up to then.
+    resumed = _saved_clock(engine) if existing else None
+    clock = DemoClock(resumed or start)
+    simulator = Simulator(settings.line_channel_secret, clock)
     with session_scope(engine) as session:
         seeded = seed_demo(session, simulator.people, clock(), plan_path)
     messenger = LineClient.from_settings(settings)
-    simulator.on_clock_moved = lambda moment: _tick_quietly(engine, messenger, settings, moment)
+    simulator.on_clock_moved = lambda moment: _tick_and_explain(
+        engine, messenger, settings, simulator, moment
+    )
     simulator.note(texts.simulator_welcome(seeded))
+    if resumed is not None:
+        local = resumed.astimezone(settings.timezone)
+        simulator.note(
+            texts.simulator_resumed(
+                format_date(local.date(), "long", weekday=True), local.strftime("%H:%M")
+            )
+        )
     return create_app(settings, clock=clock, simulator=simulator)
 
 
-def _tick_quietly(engine: Engine, messenger: LineClient, settings: Settings, now: datetime) -> None:
-    """Plan and send what is due at the demo time (failures are recorded by the sender)."""
-    tick(engine, messenger, settings, now)
+def _saved_clock(engine: Engine) -> datetime | None:
+    """Where the demo clock stood when the demo last ran, if it ever moved."""
+    with engine.connect() as connection, connection.begin():
+        return read_instant(connection, DEMO_CLOCK)
+
+
+def _tick_and_explain(
+    engine: Engine, messenger: LineClient, settings: Settings, simulator: Simulator, now: datetime
+) -> None:
+    """Run the reminder clock at the demo time; when nothing went out, say why in the chat."""
+    with engine.begin() as connection:
+        write_state(connection, DEMO_CLOCK, now.isoformat(), now)
+    result = tick(engine, messenger, settings, now)
+    if result.sent.sent:
+        return
+    local = now.astimezone(settings.timezone)
+    day = format_date(local.date(), "long", weekday=True)
+    with engine.connect() as connection:
+        already = connection.execute(
+            select(DELIVERY.c.id).where(
+                DELIVERY.c.kind == DIGEST_KIND,
+                DELIVERY.c.occurrence_key.endswith(f":{local.date().isoformat()}"),
+                DELIVERY.c.status == DeliveryStatus.SENT.value,
+            )
+        ).first()
+    simulator.note(
+        texts.simulator_already_sent(day) if already else texts.simulator_nothing_due(day)
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 # command touches one function; everything else the bot says in chat is here.
 
 GENERIC_ERROR = "ขออภัย ระบบขัดข้องชั่วคราว ลองพิมพ์ใหม่อีกครั้งในอีกสักครู่"
-HELP_FOOTER = "เลขงานพิมพ์ได้ทั้ง #12 และ 12 · วันที่แบบไทย เช่น 31 มี.ค. 2567"
+HELP_FOOTER = "เลขงานพิมพ์ได้ทั้ง #12 และ 12 · วันที่แบบไทย เช่น 30 ก.ย. 2567"
 
 
 def help_text(lines: list[str]) -> str:
@@ -93,17 +93,17 @@ def only_owner_reports(number: int) -> str:
 
 def add_task_needs_title() -> str:
     """เพิ่มงาน without a task name."""
-    return "ใส่ชื่องานด้วย เช่น เพิ่มงาน จัดทำคู่มือการปฏิบัติงาน @สมชาย กำหนด 31 มี.ค. 2567"
+    return "ใส่ชื่องานด้วย เช่น เพิ่มงาน จัดทำคู่มือการปฏิบัติงาน @สมชาย กำหนด 30 ก.ย. 2567"
 
 
 def add_task_needs_owner() -> str:
     """เพิ่มงาน without anyone tagged."""
-    return "แท็กผู้รับผิดชอบอย่างน้อย 1 คน (พิมพ์ @ แล้วเลือกชื่อ) เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 31 มี.ค. 2567"
+    return "แท็กผู้รับผิดชอบอย่างน้อย 1 คน (พิมพ์ @ แล้วเลือกชื่อ) เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 30 ก.ย. 2567"
 
 
 def add_task_needs_due() -> str:
     """เพิ่มงาน without กำหนด."""
-    return "ใส่วันกำหนดส่งหลังคำว่า กำหนด เช่น กำหนด 31 มี.ค. 2567 หรือ กำหนด 1 ต.ค. 2566 - 31 มี.ค. 2567"
+    return "ใส่วันกำหนดส่งหลังคำว่า กำหนด เช่น กำหนด 30 ก.ย. 2567 หรือ กำหนด 1 ก.ค. - 30 ก.ย. 2567"
 
 
 def topic_not_found(written: str) -> str:
@@ -119,6 +119,14 @@ def unnamed_person(user_id: str) -> str:
 def title_too_long(limit: int) -> str:
     """A task name longer than we store."""
     return f"ชื่องานยาวเกิน {limit} ตัวอักษร ช่วยย่อให้สั้นลง"
+
+
+def past_due_warning(days_ago: int, later_date: str) -> str:
+    """The due date typed is already past: likely a slip of the year; one tap moves it."""
+    return (
+        f"⚠️ วันกำหนดนี้ผ่านมาแล้ว {days_ago} วัน งานจึงเลยกำหนดทันที — "
+        f"ถ้าหมายถึง {later_date} แตะปุ่มด้านล่าง หรือพิมพ์ เลื่อน #เลขงาน ตามด้วยวันที่ใหม่"
+    )
 
 
 def task_added(number: int, title: str, when: str, owner_keys: list[str]) -> str:
@@ -349,7 +357,7 @@ def status_more(count: int) -> str:
 
 STATUS_NO_TOPIC = "งานทั่วไป"
 STATUS_LATE_HEADING = "เลยกำหนด"
-STATUS_EMPTY = "ยังไม่มีงานในกลุ่มนี้ หัวหน้าเพิ่มงานได้ เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 31 มี.ค. 2567"
+STATUS_EMPTY = "ยังไม่มีงานในกลุ่มนี้ หัวหน้าเพิ่มงานได้ เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 30 ก.ย. 2567"
 STATUS_SCOPE_GROUP = "กลุ่มนี้"
 STATUS_SCOPE_ALL = "ทุกกลุ่ม"
 STATUS_SCOPE_MINE = "กลุ่มของคุณ"
@@ -363,6 +371,30 @@ def simulator_welcome(first_start: bool) -> str:
     """The simulator's first line."""
     start = "สร้างกลุ่มและคนสาธิตแล้ว" if first_start else "ใช้ข้อมูลสาธิตเดิม"
     return f"โหมดสาธิต: {start} — เลือกว่าคุณเป็นใคร แล้วพิมพ์ ช่วยเหลือ"
+
+
+def simulator_resumed(day_label: str, clock: str) -> str:
+    """A restarted demo goes on where its clock stood."""
+    return (
+        f"⏱️ เวลาสาธิตต่อจากครั้งก่อน: {day_label} {clock} น. "
+        "(เริ่มใหม่ทั้งหมด: หยุดเซิร์ฟเวอร์ ลบไฟล์ tidtam.db แล้วเริ่มอีกครั้ง)"
+    )
+
+
+def simulator_already_sent(day_label: str) -> str:
+    """Going back to a day whose reminders went out already: they are not sent twice."""
+    return (
+        f"ไม่มีแจ้งเตือนใหม่: แจ้งเตือนของ{day_label}ส่งไปแล้วก่อนหน้านี้ ระบบไม่ส่งซ้ำ "
+        "(เริ่มสาธิตใหม่ทั้งหมด: หยุดเซิร์ฟเวอร์ ลบไฟล์ tidtam.db แล้วเริ่มอีกครั้ง)"
+    )
+
+
+def simulator_nothing_due(day_label: str) -> str:
+    """Nothing is due at the demo time."""
+    return (
+        f"ไม่มีแจ้งเตือนที่ถึงกำหนดใน{day_label} ณ เวลานี้ — แจ้งเตือนส่งเวลา 08:30 น. "
+        "ของวันทำการ เมื่อมีประชุม งานใกล้กำหนด งานเลยกำหนด หรือรอบรายงานสิ้นเดือน"
+    )
 
 
 def simulator_clock_moved(day_label: str, clock: str) -> str:
@@ -511,10 +543,12 @@ def export_link(month_label: str, scope: str, url: str, hours: int) -> str:
 
 EXPORT_SCOPE_GROUP = "งานของกลุ่มนี้"
 EXPORT_SCOPE_ALL = "ทุกกลุ่ม"
-EXPORT_NO_PUBLIC_URL = (
-    "ยังสร้างลิงก์ดาวน์โหลดไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน "
-    "ระหว่างนี้ใช้คำสั่ง python -m bot export --month 2567-03 -o report.xlsx"
-)
+def export_no_public_url(month_key: str) -> str:
+    """No public address to link to yet; the command line gives the same workbook meanwhile."""
+    return (
+        "ยังสร้างลิงก์ดาวน์โหลดไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน "
+        f"ระหว่างนี้ใช้คำสั่ง python -m bot export --month {month_key} -o report.xlsx"
+    )
 EXPORT_LINK_EXPIRED = "ลิงก์ดาวน์โหลดนี้หมดอายุแล้ว — พิมพ์ ส่งออกรายงาน ในแชทอีกครั้งเพื่อรับลิงก์ใหม่"
 EXPORT_LINK_INVALID = "ลิงก์ดาวน์โหลดไม่ถูกต้อง — พิมพ์ ส่งออกรายงาน ในแชทเพื่อรับลิงก์ใหม่"
 

@@ -178,7 +178,8 @@ def test_officers_cannot_export_and_a_missing_base_url_is_explained(
 ) -> None:
     script_march(chat, engine, clock)
     assert "ใช้ได้เฉพาะ" in said(chat.say("ส่งออกรายงาน", OFFICER_A))
-    assert "PUBLIC_BASE_URL" in said(chat.say("ส่งออกรายงาน", SUPERVISOR))
+    missing = said(chat.say("ส่งออกรายงาน มิ.ย. 2567", SUPERVISOR))
+    assert "PUBLIC_BASE_URL" in missing and "--month 2567-06 " in missing  # the month asked
     assert "ไม่ใช่เดือนและปี" in said(chat.say("ส่งออกรายงาน มีนา", SUPERVISOR))
 
 

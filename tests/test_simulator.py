@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import urllib.request
+
+import pytest
+
+from bot.demo import create_demo_app
+from bot.webhook import services_of
+from models.settings import Settings
 from tests.support.demo import Demo, text_of
 
 
@@ -37,3 +45,35 @@ def test_bad_simulator_input_is_a_400_with_a_thai_message(demo: Demo) -> None:
     assert demo.call("say", {"who": "officer1", "text": "  "})[0] == 400
     status, answer = demo.call("clock", {"date": "17/06/2024"})
     assert status == 400 and "เลือกวันที่" in answer["error"]
+
+
+@pytest.mark.no_public_base_url
+def test_the_report_link_works_in_the_demo_without_any_setting(demo: Demo) -> None:
+    demo.say("supervisor", "ส่งออกรายงาน มิ.ย. 2567")
+    [answer] = demo.bot_entries()
+    [link] = re.findall(r"https?://\S+", text_of(answer))
+    assert link.startswith(demo.base_url + "/exports/")
+    with urllib.request.urlopen(link, timeout=15) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert response.read(2) == b"PK"  # an .xlsx is a zip file
+
+
+def test_a_restarted_demo_goes_on_at_its_time_and_says_why_nothing_is_resent(
+    demo: Demo, settings: Settings
+) -> None:
+    assert demo.call("clock", {"date": "2024-06-17", "time": "08:30"})[0] == 200
+    assert any("ประชุม" in text_of(entry) for entry in demo.bot_entries())
+    assert demo.call("clock", {"date": "2024-06-17", "time": "08:30"})[0] == 200
+    _, data = demo.call(f"transcript?after={demo.seen}")
+    notes = [text_of(entry) for entry in data["entries"] if entry["kind"] == "system"]
+    assert any("ส่งไปแล้วก่อนหน้านี้ ระบบไม่ส่งซ้ำ" in note for note in notes), notes
+
+    restarted = create_demo_app(settings, demo.base_url)  # a second start on the same database
+    try:
+        client = restarted.test_client()
+        assert client.get("/simulator/api/info").json["now"].startswith("2024-06-17T08:30")
+        entries = client.get("/simulator/api/transcript?after=0").json["entries"]
+        assert any("เวลาสาธิตต่อจากครั้งก่อน" in text_of(entry) for entry in entries)
+    finally:
+        services_of(restarted).close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import export, texts
 from bot.context import SUPERVISORS, Context, Refusal
 from bot.router import Reply, command
-from scheduler.thaidate import format_month, parse_month
+from scheduler.thaidate import format_month, parse_month, to_be_year
 
 
 @command(
@@ -21,7 +21,7 @@ def export_report(ctx: Context, month: str = "") -> Reply:
     year, number = parse_month(month) if month.strip() else (ctx.today.year, ctx.today.month)
     base_url = ctx.settings.public_base_url
     if base_url is None:
-        raise Refusal(texts.EXPORT_NO_PUBLIC_URL)
+        raise Refusal(texts.export_no_public_url(f"{to_be_year(year)}-{number:02d}"))
     group_id = ctx.group.id if ctx.group is not None else None
     scope = export.ReportScope(year, number, group_id)
     token = export.make_token(ctx.settings.line_channel_secret, scope, now=ctx.now)

@@ -11,8 +11,8 @@ from bot import store, texts
 from bot.context import SUPERVISORS, Context, Refusal
 from bot.router import TASK_NUMBER, Reply, command
 from models.tables import ProgressReport, Task, TaskKind, TaskStatus, Topic, Unit
-from scheduler.messages import Mention, escape_braces, text, text_with_mentions
-from scheduler.thaidate import format_month, format_period, parse_period
+from scheduler.messages import Button, Mention, escape_braces, text, text_with_mentions
+from scheduler.thaidate import format_date, format_month, format_period, parse_period
 
 MAX_TITLE = 300
 _PERCENT = re.compile(r"(?P<percent>[0-9]{1,3})\s*(?:%|เปอร์เซ็นต์|เปอร์เซ็น)")
@@ -27,7 +27,7 @@ _KEYWORDS = re.compile(r"(?:^|(?<=\s))(กำหนดส่ง|กำหนด|
     roles=SUPERVISORS,
     group_only=True,
     usage="เพิ่มงาน <ชื่องาน> @คน กำหนด <วันที่>",
-    example="เพิ่มงาน จัดทำคู่มือ @สมชาย @สมศรี กำหนด 31 มี.ค. 2567",
+    example="เพิ่มงาน จัดทำคู่มือ @สมชาย @สมศรี กำหนด 30 ก.ย. 2567",
 )
 def add_task(ctx: Context, rest: str) -> Reply:
     """(หัวหน้า) เพิ่มงานให้คนที่แท็ก พร้อมวันกำหนดส่งหรือช่วงวันที่"""
@@ -64,7 +64,27 @@ def add_task(ctx: Context, rest: str) -> Reply:
     template = texts.task_added(
         number, escape_braces(title), format_period(start, due), [m.key for m in mentions]
     )
-    return text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
+    added = text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
+    if due >= ctx.today:
+        return added
+    # A past date is most often last year's typed by habit: say so, and offer the next one.
+    later = _next_anniversary(due, ctx.today)
+    fix = Button(f"ใช้ {format_date(later)}", f"เลื่อน #{number} {format_date(later)}")
+    warning = texts.past_due_warning((ctx.today - due).days, format_date(later))
+    return [added, text(warning, [fix])]
+
+
+def _next_anniversary(day: date, today: date) -> date:
+    """The same day and month in the first year that is not before `today` (29 Feb → 28)."""
+    year = today.year
+    while True:
+        try:
+            candidate = day.replace(year=year)
+        except ValueError:
+            candidate = date(year, day.month, 28)
+        if candidate >= today:
+            return candidate
+        year += 1
 
 
 @command("งานของฉัน", "งานฉัน", "mytasks", "my tasks", usage="งานของฉัน")
@@ -182,7 +202,7 @@ def finish(ctx: Context, number: str) -> Reply:
     "เลื่อน",
     args=TASK_NUMBER + r"\s*(?:เป็น|ไป)?\s*(?P<when>.+)",
     usage="เลื่อน #เลขงาน <วันที่ใหม่>",
-    example="เลื่อน #12 30 เม.ย. 2567",
+    example="เลื่อน #12 31 ส.ค. 2567",
 )
 def change_due(ctx: Context, number: str, when: str) -> Reply:
     """(ผู้รับผิดชอบ/หัวหน้า) เปลี่ยนวันกำหนดส่ง"""

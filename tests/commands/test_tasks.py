@@ -6,14 +6,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from models.tables import AuditEntry, ProgressReport, Task, TaskOwner
-from tests.support.chat import Chat, add_task, name_supervisor, said, task_number
+from tests.support.chat import Chat, add_task, buttons, name_supervisor, said, task_number
 from tests.support.events import OFFICER_A, OFFICER_B, OTHER_GROUP, OUTSIDER, SUPERVISOR
 from tests.support.web import MutableClock
 
 
-def test_an_owner_reports_and_finishes_and_a_stranger_may_not(
-    chat: Chat, engine: Engine
-) -> None:
+def test_an_owner_reports_and_finishes_and_a_stranger_may_not(chat: Chat, engine: Engine) -> None:
     name_supervisor(chat)
     number = add_task(chat)
     mine = said(chat.say("งานของฉัน", OFFICER_A))
@@ -66,7 +64,7 @@ def test_bad_input_gets_a_thai_answer_that_says_what_to_type(chat: Chat, engine:
     cases = {
         "เพิ่มงาน @สมชาย กำหนด 31 มี.ค. 2567": "ใส่ชื่องาน",
         "เพิ่มงาน ทำรายงาน กำหนด 31 มี.ค. 2567": "แท็กผู้รับผิดชอบ",
-        "เพิ่มงาน ทำรายงาน @สมชาย": "กำหนด 31 มี.ค. 2567",
+        "เพิ่มงาน ทำรายงาน @สมชาย": "กำหนด 30 ก.ย. 2567",
         "เพิ่มงาน ทำรายงาน @สมชาย กำหนด 31 ก.พ. 2567": "กุมภาพันธ์",
         "เพิ่มงาน ทำรายงาน @สมชาย กำหนด 31 มกร 2567": "ไม่รู้จักเดือน",
         "เสร็จ": "พิมพ์แบบนี้: เสร็จ #เลขงาน",
@@ -135,4 +133,28 @@ def test_a_period_and_a_topic_and_unit_are_kept(
         assert task.topic_id is not None and task.unit_id is not None
     assert "ไม่พบประเด็น" in said(
         chat.say("เพิ่มงาน x @สมชาย กำหนด 1 เม.ย. 2567 ประเด็น 99", SUPERVISOR, (OFFICER_A, "@สมชาย"))
+    )
+
+
+def test_a_past_deadline_is_kept_but_flagged_with_a_one_tap_fix(
+    chat: Chat, engine: Engine, clock: MutableClock
+) -> None:
+    name_supervisor(chat)
+    clock.now = clock.now.replace(month=6, day=3)  # the demo's date: 3 June 2567
+    added, warning = chat.say(
+        "เพิ่มงาน ทำป้าย @สมชาย กำหนด 31 มี.ค. 2567", SUPERVISOR, (OFFICER_A, "@สมชาย")
+    )
+    number = task_number([added])
+    assert "ผ่านมาแล้ว 64 วัน" in warning["text"] and "31 มี.ค. 2568" in warning["text"]
+    [(label, sends)] = buttons(warning)
+    assert (label, sends) == ("ใช้ 31 มี.ค. 2568", f"เลื่อน #{number} 31 มี.ค. 2568")
+    moved = said(chat.say(sends, SUPERVISOR))  # the tap sends the command as the supervisor
+    assert "31 มี.ค. 2568" in moved
+    with Session(engine) as session:
+        task = session.get(Task, number)
+        assert task is not None and str(task.due_date) == "2025-03-31"
+    # A date still ahead gets no warning.
+    assert (
+        len(chat.say("เพิ่มงาน ทำแผ่นพับ @สมชาย กำหนด 30 ก.ย. 2567", SUPERVISOR, (OFFICER_A, "@สมชาย")))
+        == 1
     )
