@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.db import ping
 from models.migrate import SchemaBehind, ready_engine
 from models.settings import Settings, settings_for_command
+from scheduler import texts
 from scheduler.clock import run_clock, tick
 from scheduler.messenger import ClosableMessenger
 
@@ -73,6 +74,12 @@ def main(
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         print(f"tidtam scheduler: database unusable: {reason}", file=sys.stderr)
         return 1
+    if settings.demo_mode:
+        # Without credentials there is no LINE to push to (the demo's clock runs inside
+        # `python -m bot serve`); say so in one line instead of retrying the real LINE host.
+        engine.dispose()
+        print(texts.DEMO_MODE_NOTHING_SENT, file=sys.stderr)
+        return 0
     messenger = messenger_for(settings)
     try:
         if args.command == "run":

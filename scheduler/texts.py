@@ -456,3 +456,10 @@ def planner_failed(line_group_id: str, error: str) -> str:
         f"⚠️ วางแผนแจ้งเตือนของกลุ่ม {line_group_id} ไม่สำเร็จ ({error})\n"
         "ระบบจะลองใหม่ทุกนาที กลุ่มอื่นยังได้รับแจ้งเตือนตามปกติ — ดูบันทึก (log) ของ clock"
     )
+
+
+DEMO_MODE_NOTHING_SENT = (
+    "tidtam scheduler: ไม่มีข้อมูลบัญชี LINE (โหมดสาธิต) จึงไม่ส่งข้อความใด ๆ — "
+    "no LINE credentials (demo mode): nothing is sent. Set LINE_CHANNEL_SECRET and "
+    "LINE_CHANNEL_ACCESS_TOKEN; in the demo, the simulator's ไปวันที่ runs the clock."
+)

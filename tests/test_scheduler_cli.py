@@ -207,3 +207,13 @@ def test_run_catches_up_at_once_on_start(
         process.communicate(timeout=10)
     assert all(row.late for row in rows())
     assert len(fake_line.pushes) == 2
+
+
+def test_without_credentials_the_clock_says_in_one_line_that_nothing_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}  # no LINE credentials: demo
+    assert run_in_process(monkeypatch, tmp_path, env, "tick", "--now", NOW.isoformat()) == 0
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert "โหมดสาธิต" in line and "nothing is sent" in line and captured.out == ""
