@@ -98,6 +98,7 @@ class WeakItem:
     score: float
     topics: tuple[int, ...]
     measures: tuple[str, ...]
+    text: str = ""  # what the item asks (ITA 2566), when known
 
 
 def _score_colour(score: float, pass_mark: float) -> str:
@@ -181,6 +182,8 @@ def ita_weak_bubble(
         body.append(_score_row(item.code, item.score, pass_mark, "sm"))
         where = texts.ita_item_where(item.tool, list(item.topics))
         body.append({"type": "text", "text": where, "size": "xxs", "color": _GREY})
+        if item.text:
+            body.append({"type": "text", "text": item.text, "size": "xxs", "wrap": True})
         measures = texts.ita_item_measures(list(item.measures))
         body.append({"type": "text", "text": measures, "size": "xxs", "wrap": True})
     if passed:

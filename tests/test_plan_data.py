@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.plan.document import ActionPlan, PlanError, Step, load_plan
+from bot.plan.ita_items import ITEMS_FILE, item_texts
 from scheduler.recurrence import parse_recurrence
 from scheduler.thaidate import ThaiDateError, parse_period, parse_periods
 
@@ -420,3 +421,25 @@ def test_missing_file(tmp_path: Path) -> None:
     """A path that does not exist is a PlanError naming it."""
     with pytest.raises(PlanError, match=r"nowhere\.yaml"):
         load_plan(tmp_path / "nowhere.yaml")
+
+
+def test_the_ita_item_texts_cover_every_scored_question_and_say_how_sure_they_are() -> None:
+    document = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))
+    entries = {item["code"]: item for item in document["items"]}
+    assert len(entries) == 88  # i1–i30, e1–e15, o1–o43
+    assert {item["status"] for item in entries.values()} <= {
+        "confirmed",
+        "unconfirmed",
+        "not found",
+    }
+    assert all(item["source"] for item in entries.values() if item["status"] == "confirmed")
+    plan = load_plan(PLAN_FILE)
+    scored = {
+        question.id
+        for topic in plan.analysis
+        for group in topic.groups
+        for question in group.questions
+    }
+    assert scored <= set(entries)
+    texts = item_texts()
+    assert texts["o1"] and "e10" not in texts  # texts only where one was found

@@ -10,6 +10,7 @@ from bot import texts
 from bot.cards import WeakItem, ita_overview_bubble, ita_weak_bubble
 from bot.context import Context
 from bot.plan.importer import plan_id
+from bot.plan.ita_items import item_texts
 from bot.router import Reply, command
 from models.tables import ItaScore, Task, TaskKind, Topic, Unit
 from scheduler.messages import flex
@@ -87,6 +88,7 @@ def _weak_items(ctx: Context, questions: list[ItaScore]) -> tuple[list[WeakItem]
                 score=score,
                 topics=tuple(topic.number for topic in found),
                 measures=tuple(m for topic in found for m in measures_of.get(topic.id or 0, [])),
+                text=item_texts().get(code, ""),
             )
         )
     items.sort(key=lambda item: (item.score, "ieo".find(item.code[0]), _number(item.code)))

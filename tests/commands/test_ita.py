@@ -42,6 +42,9 @@ def test_the_ita_view_lists_the_weakest_items_first_with_their_measures(
     assert "ได้ 85.00 ขึ้นไป (ไม่แสดง)" in json.dumps(bubbles[-1], ensure_ascii=False)
     # e10 is 97.37 under topic 7: not weak there, so only topic 3 is named for it.
     assert items(bubbles[1])["e10"] == ("10.00", "EIT · ประเด็นที่ 3")
+    # Each item says what it asks, where its text is known (data/ita-2566-items.yaml).
+    assert "การดำเนินการเพื่อจัดการความเสี่ยงการทุจริตและประพฤติมิชอบ" in first  # o35
+    assert len(json.dumps(message, ensure_ascii=False).encode()) < 50_000  # LINE's Flex limit
 
 
 def items(bubble: dict[str, Any]) -> dict[str, tuple[str, str]]:
