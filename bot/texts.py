@@ -502,6 +502,11 @@ def ita_measure(plan_id: str, unit: str) -> str:
     return f"{plan_id} {unit}".strip()
 
 
+def ita_item_indicator(number: int, name: str) -> str:
+    """An item whose own text is not known: the indicator it counts toward."""
+    return f"ข้อในตัวชี้วัดที่ {number} {name}"
+
+
 def ita_rest(count: int, pass_mark: str) -> str:
     """How many items reached the pass mark (not listed)."""
     return f"อีก {count} ข้อได้ {pass_mark} ขึ้นไป (ไม่แสดง)"

@@ -10,7 +10,7 @@ from bot import texts
 from bot.cards import WeakItem, ita_overview_bubble, ita_weak_bubble
 from bot.context import Context
 from bot.plan.importer import plan_id
-from bot.plan.ita_items import item_texts
+from bot.plan.ita_items import item_indicators, item_texts
 from bot.router import Reply, command
 from models.tables import ItaScore, Task, TaskKind, Topic, Unit
 from scheduler.messages import flex
@@ -32,7 +32,8 @@ def ita_scores(ctx: Context) -> Reply:
     indicators = sorted(
         (s for s in scores if s.kind == "indicator"), key=lambda s: (s.score, int(s.code))
     )
-    weak, passed = _weak_items(ctx, [s for s in scores if s.kind == "question"])
+    names = {int(s.code): s.name for s in indicators}
+    weak, passed = _weak_items(ctx, [s for s in scores if s.kind == "question"], names)
     overall_text = f"{overall.score:.2f}" if overall else "-"
     level = overall.name if overall else ""
     pages = [weak[i : i + ITEMS_PER_BUBBLE] for i in range(0, len(weak), ITEMS_PER_BUBBLE)][
@@ -51,7 +52,9 @@ def ita_scores(ctx: Context) -> Reply:
     return flex(alt, {"type": "carousel", "contents": bubbles}, ("สถานะ",))
 
 
-def _weak_items(ctx: Context, questions: list[ItaScore]) -> tuple[list[WeakItem], int]:
+def _weak_items(
+    ctx: Context, questions: list[ItaScore], indicator_names: dict[int, str]
+) -> tuple[list[WeakItem], int]:
     """Questions below the pass mark, weakest first, merged when a topic repeats a score."""
     topics = {
         topic.id: topic
@@ -88,12 +91,22 @@ def _weak_items(ctx: Context, questions: list[ItaScore]) -> tuple[list[WeakItem]
                 score=score,
                 topics=tuple(topic.number for topic in found),
                 measures=tuple(m for topic in found for m in measures_of.get(topic.id or 0, [])),
-                text=item_texts().get(code, ""),
+                text=_what_it_asks(code, indicator_names),
             )
         )
     items.sort(key=lambda item: (item.score, "ieo".find(item.code[0]), _number(item.code)))
     weak_codes = {item.code for item in items}
     return items, len(passed - weak_codes)
+
+
+def _what_it_asks(code: str, indicator_names: dict[int, str]) -> str:
+    """The item's own text, else the indicator it counts toward (EIT texts were not found)."""
+    found = item_texts().get(code)
+    if found:
+        return found
+    number = item_indicators().get(code)
+    name = indicator_names.get(number) if number else None
+    return texts.ita_item_indicator(number, name) if number and name else ""
 
 
 def _tool(code: str) -> str:

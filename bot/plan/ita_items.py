@@ -22,3 +22,17 @@ def item_texts(path: Path = ITEMS_FILE) -> dict[str, str]:
         for item in document.get("items") or []
         if str(item.get("text") or "").strip()
     }
+
+
+@cache
+def item_indicators(path: Path = ITEMS_FILE) -> dict[str, int]:
+    """Item code → the number of the indicator (1–10) it is scored under."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    return {
+        str(item["code"]): int(item["indicator"])
+        for item in document.get("items") or []
+        if item.get("indicator")
+    }

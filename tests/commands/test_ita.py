@@ -44,6 +44,7 @@ def test_the_ita_view_lists_the_weakest_items_first_with_their_measures(
     assert items(bubbles[1])["e10"] == ("10.00", "EIT · ประเด็นที่ 3")
     # Each item says what it asks, where its text is known (data/ita-2566-items.yaml).
     assert "การดำเนินการเพื่อจัดการความเสี่ยงการทุจริตและประพฤติมิชอบ" in first  # o35
+    assert "ข้อในตัวชี้วัดที่ 7 ประสิทธิภาพการสื่อสาร" in first  # e10: only its indicator is known
     assert len(json.dumps(message, ensure_ascii=False).encode()) < 50_000  # LINE's Flex limit
 
 
