@@ -384,7 +384,7 @@ def simulator_resumed(day_label: str, clock: str) -> str:
 def simulator_already_sent(day_label: str) -> str:
     """Going back to a day whose reminders went out already: they are not sent twice."""
     return (
-        f"ไม่มีแจ้งเตือนใหม่: แจ้งเตือนของ{day_label}ส่งไปแล้วก่อนหน้านี้ ระบบไม่ส่งซ้ำ "
+        f"ไม่มีแจ้งเตือนใหม่: แจ้งเตือนของ{day_label} ส่งไปแล้วก่อนหน้านี้ ระบบไม่ส่งซ้ำ "
         "(เริ่มสาธิตใหม่ทั้งหมด: หยุดเซิร์ฟเวอร์ ลบไฟล์ tidtam.db แล้วเริ่มอีกครั้ง)"
     )
 

@@ -1,5 +1,7 @@
-"""inbound_event.chat_id (a chat's events in order across processes); delivery.sent_via, an
-index for a chat's waiting answers
+"""inbound_event.chat_id, delivery.sent_via, and an index for a chat's waiting answers
+
+A chat's events are applied in order across processes (inbound_event.chat_id); how each
+answer went out (delivery.sent_via: reply or push).
 
 Revision ID: 0005
 Revises: 0004
