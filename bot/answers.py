@@ -10,7 +10,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,17 +32,25 @@ from models.tables import Delivery, DeliveryStatus
 from scheduler.messages import Message
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.planner import retry_key_for
-from scheduler.state import ANSWER_KIND, DELIVERY
+from scheduler.state import ANSWER_KIND, DELIVERY, SYSTEM_STATE, write_state
 
 log = logging.getLogger(__name__)
 
-MARK_SENT_ATTEMPTS = 3
+MARK_SENT_ATTEMPTS = 12  # about three minutes of waiting for the database
 MAX_MESSAGES_PER_CALL = 5  # LINE's limit for one reply or push
 # LINE reply tokens expire about a minute after the event; past this we push instead.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 # A stored answer waits this long for the courier before the clock's sender may push it instead.
 REPLY_HANDOVER = timedelta(seconds=90)
+# Pauses between replies that settle an unclear outcome (all within a token's lifetime).
+SETTLE_PAUSES = (timedelta(seconds=0.5), timedelta(seconds=2), timedelta(seconds=5))
 DEFAULT_COURIER_THREADS = 16
+# Each courier beats every WATCH_EVERY; one silent for ORPHAN_AFTER is taken for dead, and the
+# answers it had in flight are settled by another (or by itself after a restart), well within
+# a reply token's lifetime.
+HEARTBEAT_PREFIX = "courier.alive:"
+WATCH_EVERY = timedelta(seconds=5)
+ORPHAN_AFTER = timedelta(seconds=15)
 
 
 def store_answer(
@@ -72,6 +84,14 @@ class Batch:
     """A chat's answers claimed together, oldest first."""
 
     rows: tuple[Row[Any], ...]
+    # Another process claimed part of what was picked; what was given back must be looked at
+    # again (the other may have checked before it was given back).
+    lost_race: bool = False
+
+    @property
+    def ids(self) -> list[int]:
+        """The outbox row ids of the batch."""
+        return [row.id for row in self.rows]
 
     @property
     def messages(self) -> list[Message]:
@@ -132,7 +152,7 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
         ).all()
     if len(rows) != len(chosen):  # another process took some: give the rest back
         _release(connection, [row.id for row in rows], worker)
-        return Batch(())
+        return Batch((), lost_race=True)
     return Batch(tuple(sorted(rows, key=lambda row: row.id)))
 
 
@@ -162,9 +182,15 @@ class AnswerCourier:
         clock: Callable[[], datetime],
         *,
         threads: int = DEFAULT_COURIER_THREADS,
-        worker: str = "courier",
+        worker: str | None = None,
     ) -> None:
-        self.engine, self.line, self.clock, self.worker = engine, line, clock, worker
+        self.engine, self.line, self.clock = engine, line, clock
+        # Who holds a claim: a process that dies is told apart from one that is alive.
+        self.worker = (
+            worker or f"courier:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        )
+        self._stopping = threading.Event()
+        self._watch = threading.Thread(target=self._keep_watch, name="courier-watch", daemon=True)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="courier")
         # Follow-ups (asking LINE for names) run beside the deliveries, never before a
         # chat's next answer.
@@ -174,6 +200,10 @@ class AnswerCourier:
         self._busy: set[str] = set()  # chats with a delivery running
         self._again: set[str] = set()  # chats rung while running: look once more
         self._followups: dict[str, list[Callable[[], None]]] = {}
+
+    def start(self) -> None:
+        """Begin the heartbeat and the watch for answers a dead process left in flight."""
+        self._watch.start()
 
     def ring(self, chat_id: str, followup: Callable[[], None] | None = None) -> None:
         """Answers for `chat_id` may be waiting; `followup` runs after they are delivered."""
@@ -200,6 +230,9 @@ class AnswerCourier:
 
     def stop(self) -> None:
         """Finish the deliveries and follow-ups under way; take no new ones."""
+        self._stopping.set()
+        if self._watch.is_alive():
+            self._watch.join(timeout=10)
         self._pool.shutdown(wait=True, cancel_futures=False)
         self._followup_pool.shutdown(wait=True, cancel_futures=False)
 
@@ -229,6 +262,55 @@ class AnswerCourier:
                 self._state.notify_all()
                 return
 
+    def _keep_watch(self) -> None:
+        """Every few seconds: say this process is alive, and settle what a dead one left."""
+        while not self._stopping.is_set():
+            try:
+                with self.engine.begin() as connection:
+                    now = self.clock()
+                    write_state(connection, HEARTBEAT_PREFIX + self.worker, now.isoformat(), now)
+                self.settle_orphans()
+            except DBAPIError as error:
+                log.warning("courier watch: database unavailable: %s", error)
+            self._stopping.wait(WATCH_EVERY.total_seconds())
+
+    def settle_orphans(self) -> int:
+        """Take over answers left in flight by a process that stopped beating; settle them.
+
+        Such an answer may or may not have reached LINE. While its token is fresh, replying
+        again settles it (LINE refuses a used token); after that it is pushed, and may arrive
+        twice — the window docs/operations.md describes. Returns how many were taken over.
+        """
+        now = self.clock()
+        with self.engine.begin() as connection:
+            beating = exists().where(
+                SYSTEM_STATE.c.key == HEARTBEAT_PREFIX + DELIVERY.c.claimed_by,
+                SYSTEM_STATE.c.updated_at >= now - ORPHAN_AFTER,
+            )
+            orphans = connection.execute(
+                update(DELIVERY)
+                .where(
+                    DELIVERY.c.kind == ANSWER_KIND,
+                    DELIVERY.c.status == DeliveryStatus.SENDING.value,
+                    DELIVERY.c.claimed_by != self.worker,
+                    ~beating,
+                )
+                .values(claimed_by=self.worker, claimed_at=now)
+                .returning(
+                    DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key
+                )
+            ).all()
+        by_chat: dict[str, list[Row[Any]]] = {}
+        for row in sorted(orphans, key=lambda row: row.id):
+            by_chat.setdefault(row.target, []).append(row)
+        for chat_id, rows in by_chat.items():
+            log.warning(
+                "answers %s were in flight in a stopped process: settling", [r.id for r in rows]
+            )
+            if self._send(chat_id, Batch(tuple(rows)), tried_before=True):
+                self.ring(chat_id)  # the chat's later answers waited behind these
+        return len(orphans)
+
     def _follow_up(self, followup: Callable[[], None]) -> None:
         """Run one follow-up; never raises."""
         try:
@@ -245,24 +327,33 @@ class AnswerCourier:
         while True:
             with self.engine.connect() as connection:
                 batch = claim_answers(connection, chat_id, self.clock(), self.worker)
+            if batch.lost_race:
+                continue
             if not batch.rows:
                 return
             if not self._send(chat_id, batch):
                 return  # left for the sender: LINE or the database is failing right now
 
-    def _send(self, chat_id: str, batch: Batch) -> bool:
-        """One reply with the freshest token, else pushes in order; True when all went out."""
+    def _send(self, chat_id: str, batch: Batch, *, tried_before: bool = False) -> bool:
+        """One reply with the freshest token, else pushes in order; True when all went out.
+
+        `tried_before`: an earlier call with these answers may have reached LINE (a process
+        died after it); a reply that LINE then refuses as a used token means it did.
+        """
         now = self.clock()
         token = batch.fresh_token(now)
         if token is not None:
-            try:
-                self.line.reply(token, batch.messages)
+            outcome = self._reply_settled(token, batch, tried_before)
+            if outcome == "sent":
                 return self._mark_sent(batch.rows, "reply")
-            except PushRejected as error:
-                if error.status != 400:  # 400: the token expired or was used; push instead
-                    return self._give_back(batch.rows, str(error), now)
-            except PushUnreachable as error:
-                return self._give_back(batch.rows, str(error), now)
+            if outcome == "failed":
+                return self._give_back(batch.rows, "LINE refused the reply", now)
+            if outcome == "unknown":
+                # The token ran out before LINE's answer was clear: push (with retry keys).
+                # The answer may then arrive twice; docs/operations.md says when.
+                log.warning("answers %s: reply outcome unknown; pushing", batch.ids)
+        elif tried_before:
+            log.warning("answers %s: an earlier reply may have landed; pushing", batch.ids)
         for index, row in enumerate(batch.rows):
             try:
                 self.line.push(chat_id, row.payload["messages"], retry_key=row.retry_key)
@@ -276,8 +367,39 @@ class AnswerCourier:
                 return False
         return True
 
+    def _reply_settled(self, token: str, batch: Batch, tried_before: bool) -> str:
+        """Reply; settle an unclear outcome by replying again with the same token.
+
+        LINE takes a reply token once: after a try whose outcome is unclear (no answer, or an
+        answer after our timeout), a second reply either goes through (the first never
+        landed) or is refused as an invalid token (the first did). "sent": LINE has the
+        answers. "refused": the token was refused before any try could have used it (push
+        now). "failed": LINE said no (a 5xx) to a first try (the sender pushes later).
+        "unknown": still unclear when the token ran out.
+        """
+        unclear = tried_before
+        for pause in (*SETTLE_PAUSES, None):
+            try:
+                self.line.reply(token, batch.messages)
+                return "sent"
+            except PushRejected as error:
+                if error.status == 400:
+                    return "sent" if unclear else "refused"  # used: by the unclear try
+                if not unclear:
+                    return "failed"
+            except PushUnreachable:
+                unclear = True
+            if pause is None or batch.fresh_token(self.clock() + pause) != token:
+                return "unknown"
+            time.sleep(pause.total_seconds())  # waiting on LINE, in the courier's thread
+        return "unknown"
+
     def _mark_sent(self, rows: Sequence[Row[Any]], via: str) -> bool:
-        """Close the outbox rows; if this fails the sender would push them a second time."""
+        """Close the outbox rows LINE has taken; keep trying while the database is away.
+
+        Until they are marked the rows stay in flight under this process's claim, so nothing
+        pushes them again; if this process dies meanwhile, another settles them.
+        """
         for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
             try:
                 with self.engine.begin() as connection:
@@ -297,6 +419,8 @@ class AnswerCourier:
                 return True
             except DBAPIError as error:
                 log.warning("answers delivered but not marked (try %d): %s", attempt, error)
+                if self._stopping.wait(min(2.0**attempt, 30.0)):
+                    break
         log.error("answers %s delivered but not marked sent", [row.id for row in rows])
         return False
 

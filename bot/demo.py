@@ -16,8 +16,8 @@ from bot.line_api import LineClient
 from bot.plan.document import load_plan
 from bot.plan.importer import bind_unit, import_plan
 from bot.simulator import DEMO_GROUP_ID, DEMO_GROUP_NAME, DemoClock, DemoPerson, Simulator
-from bot.webhook import create_app
-from models.db import make_engine, session_scope
+from bot.webhook import create_app, services_of
+from models.db import session_scope
 from models.settings import Settings
 from models.tables import (
     ChatGroup,
@@ -127,18 +127,21 @@ def create_demo_app(
         # The demo knows its own address: its links (the report download) work out of the box.
         public_base_url=settings.public_base_url or self_url.rstrip("/"),
     )
-    engine = make_engine(settings.database_url)
+    clock = DemoClock(start)
+    simulator = Simulator(settings.line_channel_secret, clock)
+    app = create_app(settings, clock=clock, simulator=simulator)
+    services = services_of(app)  # the app's own engine and LINE client serve the demo too
+    engine = services.engine
     with Session(engine) as session:
         existing = store.group_by_line_id(session, DEMO_GROUP_ID) is not None
     # A restarted demo goes on at the time it had reached: its reminders were sent up to then.
     resumed = _saved_clock(engine) if existing else None
-    clock = DemoClock(resumed or start)
-    simulator = Simulator(settings.line_channel_secret, clock)
+    if resumed is not None:
+        clock.set(resumed)
     with session_scope(engine) as session:
         seeded = seed_demo(session, simulator.people, clock(), plan_path)
-    messenger = LineClient.from_settings(settings)
     simulator.on_clock_moved = lambda moment: _tick_and_explain(
-        engine, messenger, settings, simulator, moment
+        engine, services.line, settings, simulator, moment
     )
     simulator.note(texts.simulator_welcome(seeded))
     if resumed is not None:
@@ -148,7 +151,7 @@ def create_demo_app(
                 format_date(local.date(), "long", weekday=True), local.strftime("%H:%M")
             )
         )
-    return create_app(settings, clock=clock, simulator=simulator)
+    return app
 
 
 def _saved_clock(engine: Engine) -> datetime | None:

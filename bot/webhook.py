@@ -90,6 +90,7 @@ def create_app(
     )
     app.extensions["tidtam"] = services
     services.inbox.start()
+    services.courier.start()
 
     @app.post("/callback")
     def callback() -> tuple[Response, int]:

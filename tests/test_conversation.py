@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -371,3 +372,50 @@ def test_answers_waiting_for_one_chat_go_in_one_reply_in_order(
     with Session(engine) as session:
         vias = session.exec(select(Delivery.sent_via).where(Delivery.kind == "reply")).all()
     assert set(vias) == {"reply"}
+
+
+def test_a_reply_accepted_after_the_timeout_is_settled_by_its_token_not_pushed(
+    conversation: Say, fake_line: FakeLine, engine: Engine
+) -> None:
+    set_up_group(conversation)
+    # LINE takes the reply but answers after the client gave up (LINE_REQUEST_TIMEOUT is 2 s).
+    fake_line.answer("POST", "/v2/bot/message/reply", 200, ACCEPTED, delay=3.0)
+    event = in_group("ช่วยเหลือ", OFFICER_A)
+    conversation(event)
+    tries = [r for r in fake_line.replies if r.body["replyToken"] == event["replyToken"]]
+    assert len(tries) == 2  # the second try met "Invalid reply token": the first had landed
+    assert fake_line.pushes == []
+    with Session(engine) as session:
+        answer = session.exec(select(Delivery).where(Delivery.kind == "reply")).all()[-1]
+    assert (answer.status, answer.sent_via) == ("sent", "reply")
+
+
+@pytest.mark.parametrize("landed", [True, False])
+def test_answers_a_dead_process_left_in_flight_are_settled_once(
+    app: Any, fake_line: FakeLine, engine: Engine, clock: MutableClock, landed: bool
+) -> None:
+    from bot.answers import store_answer
+    from bot.webhook import services_of
+
+    event = in_group("ช่วยเหลือ", OFFICER_A)
+    with Session(engine) as session:
+        row = store_answer(session, event, [{"type": "text", "text": "คำตอบ"}], clock.now)
+        assert row is not None
+        # A process claimed it, called LINE, and died before marking it (no heartbeat left).
+        row.status, row.claimed_by, row.claimed_at = "sending", "courier:gone:1:dead", clock.now
+        session.commit()
+    if landed:
+        fake_line.used_reply_tokens.add(event["replyToken"])  # that call had reached LINE
+    # Settle now (the courier's own watch may be doing it already: the same code, once).
+    services_of(app).courier.settle_orphans()
+    deadline = time.monotonic() + 10
+    while True:
+        with Session(engine) as session:
+            settled = session.exec(select(Delivery)).one()
+        if settled.status != "sending" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)  # the watch thread settles it from its own thread
+    assert (settled.status, settled.sent_via) == ("sent", "reply")
+    assert fake_line.pushes == [] and len(fake_line.replies) == 1
+    accepted = [request for request, _ in fake_line.answered if request.path.endswith("/reply")]
+    assert len(accepted) == 1  # answered once either way: refused as used, or taken now

@@ -59,6 +59,7 @@ class FakeLine:
         self.answered: list[tuple[RecordedRequest, float]] = []
         self._scripted: list[ScriptedAnswer] = []
         self._accepted_retry_keys: set[str] = set()
+        self.used_reply_tokens: set[str] = set()  # LINE takes each reply token once
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
@@ -136,6 +137,12 @@ class FakeLine:
     def _default_answer(self, request: RecordedRequest) -> tuple[int, Any]:
         """What real LINE answers, including 409 for a retry key it already accepted."""
         path = request.path
+        if path.startswith("/v2/bot/message/reply") and isinstance(request.body, dict):
+            with self._lock:
+                token = str(request.body.get("replyToken"))
+                if token in self.used_reply_tokens:
+                    return 400, {"message": "Invalid reply token"}
+                self.used_reply_tokens.add(token)
         if path.startswith("/v2/bot/message/push") and request.retry_key:
             with self._lock:
                 if request.retry_key in self._accepted_retry_keys:
@@ -196,6 +203,10 @@ class FakeLine:
                     time.sleep(fake.latency)  # LINE's round trip, not the test's
                 scripted = fake._next_scripted(self.command, self.path)
                 if scripted is not None:
+                    accepted = 200 <= scripted.status < 300
+                    if accepted and self.path.startswith("/v2/bot/message/reply"):
+                        with fake._lock:  # LINE took the reply: its token is used, at once
+                            fake.used_reply_tokens.add(str(recorded.body.get("replyToken")))
                     if scripted.delay:
                         time.sleep(scripted.delay)  # the fake LINE is slow, not the test
                     status, answer, headers = scripted.status, scripted.body, scripted.headers
