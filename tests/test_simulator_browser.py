@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -67,3 +68,22 @@ def test_add_a_task_in_the_page_and_watch_the_meeting_reminder_arrive(
     reminder = page.locator(".row[data-via=push]").last
     expect(reminder).to_contain_text("17 มิ.ย. 2567", timeout=15_000)
     expect(reminder).to_contain_text("แจ้งเตือน")
+
+    # The go-to date is said the Thai way beside the browser's own inputs.
+    expect(page.locator("#gotoLabel")).to_have_text("→ 17 มิ.ย. 2567 08:30 น.")
+
+
+@pytest.mark.no_public_base_url
+def test_the_report_link_in_the_demo_is_a_link_that_downloads(
+    page: sync_api.Page, demo: Demo
+) -> None:
+    expect = sync_api.expect
+    page.goto(demo.base_url + "/simulator")
+    page.select_option("#who", "supervisor")
+    page.fill("#input", "ส่งออกรายงาน มิ.ย. 2567")
+    page.press("#input", "Enter")
+    link = page.locator(".row[data-kind=bot] a.link").last
+    expect(link).to_have_attribute("href", re.compile(re.escape(demo.base_url) + "/exports/"))
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
