@@ -402,20 +402,9 @@ class AnswerCourier:
         """
         for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
             try:
-                with self.engine.begin() as connection:
-                    connection.execute(
-                        update(DELIVERY)
-                        .where(
-                            DELIVERY.c.id.in_([row.id for row in rows]),
-                            DELIVERY.c.claimed_by == self.worker,
-                        )
-                        .values(
-                            status=DeliveryStatus.SENT.value,
-                            sent_at=self.clock(),
-                            sent_via=via,
-                            claimed_by=None,
-                        )
-                    )
+                self._release_claim(
+                    rows, status=DeliveryStatus.SENT.value, sent_at=self.clock(), sent_via=via
+                )
                 return True
             except DBAPIError as error:
                 log.warning("answers delivered but not marked (try %d): %s", attempt, error)
@@ -424,24 +413,25 @@ class AnswerCourier:
         log.error("answers %s delivered but not marked sent", [row.id for row in rows])
         return False
 
+    def _release_claim(self, rows: Sequence[Row[Any]], **values: Any) -> None:
+        """End this courier's claim on the rows with `values` (its own claims only)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(DELIVERY)
+                .where(
+                    DELIVERY.c.id.in_([row.id for row in rows]),
+                    DELIVERY.c.claimed_by == self.worker,
+                )
+                .values(claimed_by=None, **values)
+            )
+
     def _give_back(self, rows: Sequence[Row[Any]], error: str, now: datetime) -> bool:
         """Leave undelivered answers for the sender to push (with their retry keys), due now."""
         log.warning("answers %s not delivered yet: %s", [row.id for row in rows], error)
         try:
-            with self.engine.begin() as connection:
-                connection.execute(
-                    update(DELIVERY)
-                    .where(
-                        DELIVERY.c.id.in_([row.id for row in rows]),
-                        DELIVERY.c.claimed_by == self.worker,
-                    )
-                    .values(
-                        status=DeliveryStatus.PENDING.value,
-                        claimed_by=None,
-                        due_at=now,
-                        last_error=error[:1000],
-                    )
-                )
+            self._release_claim(
+                rows, status=DeliveryStatus.PENDING.value, due_at=now, last_error=error[:1000]
+            )
         except DBAPIError:
             log.exception("answers %s stay claimed until their lease runs out", rows)
         return False
