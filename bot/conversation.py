@@ -1,4 +1,4 @@
-"""Turn one stored webhook event into database changes and an answer, then deliver the answer."""
+"""Turn one stored webhook event into database changes and an answer in the outbox."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ MAX_DATABASE_ATTEMPTS = 5  # database errors before an event is given up as fail
 
 
 class Conversation:
-    """Processes stored events: answer commands, register groups, greet, and deliver replies."""
+    """Processes stored events (answer commands, register groups, greet); the courier delivers."""
 
     def __init__(
         self,
