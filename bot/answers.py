@@ -272,6 +272,8 @@ class AnswerCourier:
                 self.settle_orphans()
             except DBAPIError as error:
                 log.warning("courier watch: database unavailable: %s", error)
+            except Exception:  # the watch must outlive any one bad row
+                log.exception("courier watch failed; trying again")
             self._stopping.wait(WATCH_EVERY.total_seconds())
 
     def settle_orphans(self) -> int:
