@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
 from bot.events import chat_of
@@ -270,7 +270,7 @@ class AnswerCourier:
                     now = self.clock()
                     write_state(connection, HEARTBEAT_PREFIX + self.worker, now.isoformat(), now)
                 self.settle_orphans()
-            except DBAPIError as error:
+            except SQLAlchemyError as error:
                 log.warning("courier watch: database unavailable: %s", error)
             except Exception:  # the watch must outlive any one bad row
                 log.exception("courier watch failed; trying again")

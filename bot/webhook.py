@@ -17,7 +17,7 @@ from flask import Flask, Response, jsonify, request
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot import export, texts
 from bot.answers import AnswerCourier
@@ -27,13 +27,16 @@ from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
 from bot.router import Router
 from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
-from models.db import make_engine, ping, session_scope
+from models.db import make_engine, session_scope
 from models.settings import Settings
+from scheduler.sender import LAST_TICK
+from scheduler.state import read_instant, write_state
 
 log = logging.getLogger(__name__)
 
 # LINE's own bodies are a few KB; anything far larger is not from LINE.
 MAX_WEBHOOK_BYTES = 1024 * 1024
+HEALTH_PROBE = "health.probe"  # SystemState: the row /healthz writes to prove it can store
 
 
 @dataclass
@@ -115,13 +118,24 @@ def create_app(
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        """200 with JSON when the database answers, 503 when it does not."""
+        """200 when an event could be stored now (a real write), 503 when not; the clock's age.
+
+        A read alone would say "ok" through a read-only or full disk, when every webhook
+        would fail; so the check writes one small row, as storing an event does.
+        """
+        moment = now()
         try:
-            ping(services.engine)
+            with services.engine.begin() as connection:
+                write_state(connection, HEALTH_PROBE, moment.isoformat(), moment)
+                last_tick = read_instant(connection, LAST_TICK)
         except SQLAlchemyError as error:
-            log.warning("health check: database unreachable: %s", error)
-            return jsonify(status="error", database="unreachable"), 503
-        return jsonify(status="ok", database="ok", demo_mode=settings.demo_mode), 200
+            reason = str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
+            log.warning("health check: cannot store: %s", reason)
+            return jsonify(status="error", database="cannot store", error=reason[:200]), 503
+        clock: dict[str, object] = {"last_tick": last_tick.isoformat() if last_tick else None}
+        if last_tick is not None:
+            clock["seconds_ago"] = int((moment - last_tick).total_seconds())
+        return jsonify(status="ok", database="ok", demo_mode=settings.demo_mode, clock=clock), 200
 
     @app.get("/exports/<token>")
     def download_export(token: str) -> Response:

@@ -30,6 +30,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _reopen_when_read_only)
         _WriterTurns().watch(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -45,6 +46,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL + NORMAL survives a killed process; only an OS crash may lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _reopen_when_read_only(context: Any) -> None:
+    """A connection opened while the file was write-protected stays read-only: drop it.
+
+    SQLite falls back to a read-only handle when it cannot open the file for writing, and keeps
+    it. Treating "attempt to write a readonly database" like a lost connection makes the pool
+    open fresh handles, so the bot writes again once the files are writable — no restart.
+    """
+    if "readonly database" in str(context.original_exception):
+        context.is_disconnect = True
 
 
 class _WriterTurns:

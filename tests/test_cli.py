@@ -44,7 +44,12 @@ def test_serve_without_credentials_starts_in_demo_mode(
     port, process = serving
     status, body = wait_for_health(port, process)
     assert status == 200
-    assert body == {"status": "ok", "database": "ok", "demo_mode": True}
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "demo_mode": True,
+        "clock": {"last_tick": None},
+    }
     assert (tmp_path / "demo.db").exists()  # the SQLite schema was created by serve itself
     process.terminate()
     output = process.communicate(timeout=10)[0]

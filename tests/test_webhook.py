@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot.webhook import create_app
+from bot.webhook import create_app, services_of
 from models.settings import Settings
 from models.tables import InboundEvent
+from scheduler.sender import LAST_TICK
+from scheduler.state import write_state
 from tests.support.events import text_message, webhook
 from tests.support.web import SignedPost, sign
 
@@ -92,10 +97,22 @@ def test_oversized_body_is_refused(signed: SignedPost, engine: Engine) -> None:
     assert stored_events(engine) == []
 
 
-def test_healthz_is_200_with_json(client: FlaskClient) -> None:
+def test_healthz_is_200_with_json_and_the_clock_s_last_tick(
+    client: FlaskClient, engine: Engine, clock: Any
+) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "demo_mode": False}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "demo_mode": False,
+        "clock": {"last_tick": None},
+    }
+    with engine.begin() as connection:  # the clock ticked 90 s ago
+        write_state(
+            connection, LAST_TICK, (clock.now - timedelta(seconds=90)).isoformat(), clock.now
+        )
+    assert client.get("/healthz").get_json()["clock"]["seconds_ago"] == 90
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(settings: Settings) -> None:
@@ -105,4 +122,5 @@ def test_healthz_is_503_when_the_database_does_not_answer(settings: Settings) ->
     app = create_app(broken)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "error", "database": "unreachable"}
+    assert response.get_json()["database"] == "cannot store"
+    services_of(app).close()

@@ -1,0 +1,92 @@
+"""Storage that refuses writes: /healthz says so, and the bot recovers by itself when it is back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from bot.webhook import create_app, services_of
+from models.db import make_engine
+from models.migrate import upgrade
+from tests.support.events import text_message, webhook
+from tests.support.fake_line import FakeLine
+from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
+
+
+def write_protect(folder: Path, protected: bool) -> None:
+    """Make every file of the database immutable (or writable again).
+
+    The suite runs as root, whom file modes do not stop; the immutable attribute does.
+    """
+    for path in folder.iterdir():
+        subprocess.run(["chattr", "+i" if protected else "-i", str(path)], check=True)
+
+
+@pytest.fixture
+def protected_database(tmp_path: Path) -> Iterator[Path]:
+    """A migrated SQLite file whose files are write-protected (undone at the end)."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed (apt install e2fsprogs)")
+    folder = tmp_path / "db"
+    folder.mkdir()
+    engine = make_engine(f"sqlite:///{folder / 'tidtam.db'}")
+    upgrade(engine)
+    engine.dispose()
+    try:
+        write_protect(folder, True)
+    except subprocess.CalledProcessError:
+        pytest.skip("this filesystem has no immutable attribute")
+    try:
+        yield folder
+    finally:
+        write_protect(folder, False)
+
+
+def post_event(app: Flask) -> int:
+    """POST one signed text event to /callback; the status."""
+    event = text_message("ช่วยเหลือ", user_id="U" + "5" * 32, group_id=None, at=datetime.now(UTC))
+    body = json.dumps(webhook(event))
+    data = body.encode()
+    response = app.test_client().post(
+        "/callback", data=data, headers={"X-Line-Signature": sign(data)}
+    )
+    return response.status_code
+
+
+def test_a_bot_started_on_write_protected_files_recovers_without_a_restart(
+    protected_database: Path, fake_line: FakeLine
+) -> None:
+    app = create_app(
+        {
+            "BOT_ENV": "test",
+            "DATABASE_URL": f"sqlite:///{protected_database / 'tidtam.db'}",
+            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+            "LINE_API_BASE_URL": fake_line.base_url,
+        }
+    )
+    try:
+        client = app.test_client()
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.get_json()["database"] == "cannot store"
+        assert post_event(app) == 500  # LINE will redeliver; nothing was half-stored
+
+        write_protect(protected_database, False)  # the operator fixes the files
+        assert client.get("/healthz").status_code == 200
+        assert post_event(app) == 200
+        # A lane whose pooled handle was opened read-only fails once, drops it, and the
+        # inbox sweep (every 5 s) processes the event on a fresh one.
+        deadline = time.monotonic() + 20
+        while not fake_line.replies and time.monotonic() < deadline:
+            time.sleep(0.1)  # the bot's own threads do the work
+        assert len(fake_line.replies) == 1 and fake_line.pushes == []
+    finally:
+        services_of(app).close()
