@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -31,7 +32,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _reopen_when_read_only)
-        _WriterTurns().watch(engine)
+        _WriterTurns(engine.url.database or "").watch(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -66,14 +67,23 @@ class _WriterTurns:
     coarse steps (1, 2, 5 … 100 ms) and may lose again when it wakes: under load, a webhook's
     one small INSERT waited up to a second behind the event lanes' transactions. Taking turns
     on a lock at a transaction's first write makes the wait as long as the writes ahead, no
-    longer. Reads (WAL) never wait; other processes still meet SQLite's own busy handling.
+    longer. A SAVEPOINT takes the turn too: it opens a transaction whose reads would otherwise
+    hold a snapshot that another writer's commit makes stale, and SQLite then refuses the
+    first write at once ("database is locked"). The lock belongs to the database file, so
+    every engine on it in this process takes turns. Reads outside a transaction never wait;
+    other processes still meet SQLite's own busy handling.
     """
 
     _HELD = "tidtam_writer_turn"
-    _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+    _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
+    # One lock per database file in this process (engines come and go; the file stays).
+    _by_file: ClassVar[dict[str, threading.Lock]] = {}
+    _registry: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, database: str) -> None:
+        path = os.path.realpath(database) if database and database != ":memory:" else database
+        with self._registry:
+            self._lock = self._by_file.setdefault(path or ":memory:", threading.Lock())
 
     def watch(self, engine: Engine) -> None:
         """Take a turn before a connection's first write; give it back when it ends."""
@@ -84,7 +94,7 @@ class _WriterTurns:
         event.listen(engine, "close", self._pool_closed)
 
     def _before_execute(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if conn.info.get(self._HELD) or not statement.lstrip()[:7].upper().startswith(self._WRITES):
+        if conn.info.get(self._HELD) or not statement.lstrip()[:9].upper().startswith(self._WRITES):
             return
         self._lock.acquire()
         conn.info[self._HELD] = True
