@@ -10,11 +10,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,7 +29,7 @@ from models.tables import Delivery, DeliveryStatus
 from scheduler.messages import Message
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.planner import retry_key_for
-from scheduler.state import ANSWER_KIND, DELIVERY, SYSTEM_STATE, write_state
+from scheduler.state import ANSWER_KIND, DELIVERY, SYSTEM_STATE, worker_name, write_state
 
 log = logging.getLogger(__name__)
 
@@ -158,18 +155,24 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
 
 def _release(connection: Connection, row_ids: Sequence[int], worker: str) -> None:
     """Put claimed rows back as they were (uncounted)."""
-    if not row_ids:
-        return
-    with connection.begin():
-        connection.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id.in_(list(row_ids)), DELIVERY.c.claimed_by == worker)
-            .values(
+    if row_ids:
+        with connection.begin():
+            _end_claim(
+                connection,
+                row_ids,
+                worker,
                 status=DeliveryStatus.PENDING.value,
-                claimed_by=None,
                 attempts=DELIVERY.c.attempts - 1,
             )
-        )
+
+
+def _end_claim(connection: Connection, row_ids: Sequence[int], worker: str, **values: Any) -> None:
+    """End `worker`'s claim on the rows with `values` (in the caller's transaction)."""
+    connection.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_(list(row_ids)), DELIVERY.c.claimed_by == worker)
+        .values(claimed_by=None, **values)
+    )
 
 
 class AnswerCourier:
@@ -186,9 +189,7 @@ class AnswerCourier:
     ) -> None:
         self.engine, self.line, self.clock = engine, line, clock
         # Who holds a claim: a process that dies is told apart from one that is alive.
-        self.worker = (
-            worker or f"courier:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        )
+        self.worker = worker or f"courier:{worker_name()}"
         self._stopping = threading.Event()
         self._watch = threading.Thread(target=self._keep_watch, name="courier-watch", daemon=True)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="courier")
@@ -416,16 +417,9 @@ class AnswerCourier:
         return False
 
     def _release_claim(self, rows: Sequence[Row[Any]], **values: Any) -> None:
-        """End this courier's claim on the rows with `values` (its own claims only)."""
+        """End this courier's claim on the rows with `values` (sent, or given back)."""
         with self.engine.begin() as connection:
-            connection.execute(
-                update(DELIVERY)
-                .where(
-                    DELIVERY.c.id.in_([row.id for row in rows]),
-                    DELIVERY.c.claimed_by == self.worker,
-                )
-                .values(claimed_by=None, **values)
-            )
+            _end_claim(connection, [row.id for row in rows], self.worker, **values)
 
     def _give_back(self, rows: Sequence[Row[Any]], error: str, now: datetime) -> bool:
         """Leave undelivered answers for the sender to push (with their retry keys), due now."""

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +17,7 @@ from models.settings import Settings
 from scheduler.messenger import Messenger
 from scheduler.planner import PlanResult, plan
 from scheduler.sender import LAST_TICK, SendResult, send_due
-from scheduler.state import read_instant, write_state
+from scheduler.state import read_instant, worker_name, write_state
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +31,6 @@ class TickResult:
     planned: PlanResult
     sent: SendResult
     plan_error: str | None = None
-
-
-def worker_name() -> str:
-    """Who holds a claim: host, process and a random part (two clocks on one host differ)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def tick(

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models.tables import DeliveryStatus
 from scheduler import texts
+from scheduler.messages import text
 from scheduler.rules import DIGEST_KIND, PlannedDigest, plan_group
 from scheduler.snapshot import load_groups
 from scheduler.state import DELIVERY, SYSTEM_STATE, dialect_insert, write_state
@@ -159,7 +160,7 @@ def _alert(
     now: datetime,
 ) -> None:
     """Tell each admin, once per failure, that a group's reminders are held back."""
-    message = {"type": "text", "text": texts.planner_failed(line_group_id, error[:300])}
+    message = text(texts.planner_failed(line_group_id, error[:300]))
     for admin in admins:
         key = f"{PLANNER_ALERT_KIND}:{line_group_id}:{since.isoformat()}:{admin}"
         connection.execute(

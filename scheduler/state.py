@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -50,3 +53,8 @@ def write_state(connection: Connection, key: str, value: str, now: datetime) -> 
             index_elements=["key"], set_={"value": value, "updated_at": now}
         )
     )
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process and a random part (two processes on one host differ)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
