@@ -18,7 +18,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -43,13 +42,11 @@ from linebot.v3.messaging import (  # the baseline is the SDK's own example, not
 )
 from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import MessageEvent, TextMessageContent
-from sqlalchemy import text
 
-from models.db import make_engine
-from models.migrate import upgrade
 from tests.support.events import text_message, webhook
 from tests.support.fake_line import FakeLine
 from tests.support.processes import clean_environment, free_port, wait_for_health
+from tests.support.scratch import scratch_database
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
 
 GROUPS = 40
@@ -195,34 +192,6 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
 
 
-@contextmanager
-def database(kind: str, postgresql_url: str | None) -> Iterator[str]:
-    """A fresh, migrated database URL: a SQLite file or a scratch PostgreSQL database."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{folder}/answers.db"
-            engine = make_engine(url)
-            upgrade(engine)
-            engine.dispose()
-            yield url
-        return
-    assert postgresql_url is not None
-    admin = make_engine(postgresql_url, isolation_level="AUTOCOMMIT")
-    name = f"tidtam_answers_{int(time.time())}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = postgresql_url.rsplit("/", 1)[0] + "/" + name
-    try:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def show(label: str, figures: Figures, baseline: Figures | None = None) -> None:
     """Print one row of figures (with ratios to the baseline)."""
     ratio = ""
@@ -263,7 +232,7 @@ def main() -> None:
                 baseline = run_load(echo_url, line)
             show(f"echo baseline, LINE {latency * 1000:.0f} ms", baseline)
             for kind in kinds:
-                with database(kind, args.postgresql) as url:
+                with scratch_database(kind, args.postgresql) as url:
                     port = free_port()
                     tidtam = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
                     tidtam_env = {

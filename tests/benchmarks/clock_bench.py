@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 # Run as a script: make the repository (bot, scheduler, models, tests) importable.
@@ -27,12 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.line_api import LineClient
 from models.db import make_engine
-from models.migrate import upgrade
 from models.tables import ChatGroup, GroupMember, Person, ProgressReport, Task, TaskOwner
 from scheduler.planner import plan
 from scheduler.sender import DEFAULT_CONCURRENCY, send_due
 from scheduler.state import DELIVERY
 from tests.support.fake_line import FakeLine
+from tests.support.scratch import scratch_database
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 ORDINARY = datetime(2024, 6, 19, 8, 30, tzinfo=BANGKOK)  # a Wednesday: deadlines only
@@ -163,30 +162,13 @@ def round_seconds(
 
 @contextmanager
 def database(kind: str, postgresql_url: str | None) -> Iterator[Engine]:
-    """A fresh, migrated database: a SQLite file, or a scratch PostgreSQL database."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{folder}/bench.db")
-            upgrade(engine)
-            try:
-                yield engine
-            finally:
-                engine.dispose()
-        return
-    assert postgresql_url is not None
-    admin = make_engine(postgresql_url, isolation_level="AUTOCOMMIT")
-    name = f"tidtam_bench_{int(time.time())}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(postgresql_url.rsplit("/", 1)[0] + "/" + name)
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """An engine on a fresh, migrated scratch database."""
+    with scratch_database(kind, postgresql_url) as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def best(measure: Callable[[], tuple[float, int]], rounds: int = 3) -> tuple[float, int]:
