@@ -17,9 +17,8 @@ log = logging.getLogger(__name__)
 def calendar_for(session: Session, group: ChatGroup | None) -> WorkCalendar:
     """The calendar a group follows (national for None: a 1:1 chat), read from the database."""
     scope = col(HolidayOverride.scope)
-    wanted: list[ColumnElement[bool]] = [
-        scope.in_(["all", f"group:{group.line_group_id}" if group else "all"])
-    ]
+    scopes = ["all"] + ([f"group:{group.line_group_id}"] if group is not None else [])
+    wanted: list[ColumnElement[bool]] = [scope.in_(scopes)]
     if group is not None and group.province:
         wanted.append(scope.startswith("province:"))  # "province:Yala" matches after normalising
     return calendar_of(group, list(session.exec(select(HolidayOverride).where(or_(*wanted)))))
