@@ -11,13 +11,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from linebot.v3.exceptions import InvalidSignatureError
 from linebot.v3.webhook import WebhookParser
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import export, texts
 from bot.answers import AnswerCourier
@@ -27,6 +35,7 @@ from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
 from bot.router import Router
 from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
+from bot.spool import EventSpool, SpoolDrainer, StorageUnavailable
 from models.db import make_engine, session_scope
 from models.settings import Settings
 from scheduler.sender import LAST_TICK
@@ -49,6 +58,8 @@ class Services:
     line: LineClient
     inbox: InboxWorker
     courier: AnswerCourier
+    spool: EventSpool | None
+    drainer: SpoolDrainer | None
 
     def wait_idle(self, timeout: float = 15.0) -> bool:
         """Block until every notified event is processed and its answer delivered."""
@@ -56,6 +67,8 @@ class Services:
 
     def close(self) -> None:
         """Stop the inbox threads and the courier, and release connections."""
+        if self.drainer is not None:
+            self.drainer.stop()
         self.inbox.stop()
         self.courier.stop()
         self.line.close()
@@ -83,17 +96,41 @@ def create_app(
     line = LineClient.from_settings(settings)
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
+    inbox = InboxWorker(engine, conversation.process)
+
+    def store(raw_events: list[dict[str, Any]], received_at: datetime) -> None:
+        """Record the events (idempotent); StorageUnavailable when the database cannot."""
+        try:
+            with session_scope(engine) as session:
+                new_rows = record_events(session, raw_events, received_at)
+        except SQLAlchemyError as error:
+            if _is_unavailable(error):
+                raise StorageUnavailable(_first_line(error)) from error
+            raise
+        if new_rows:
+            inbox.notify()  # after the commit, so the worker finds the rows
+
+    spool = drainer = None
+    if settings.event_spool_dir:
+        spool = EventSpool(Path(settings.event_spool_dir), settings.event_spool_max_mb << 20)
+        drainer = SpoolDrainer(
+            spool, lambda body, received_at: store(_raw_events(body), received_at), inbox.notify
+        )
     services = Services(
         settings=settings,
         engine=engine,
         parser=WebhookParser(settings.line_channel_secret),
         line=line,
-        inbox=InboxWorker(engine, conversation.process),
+        inbox=inbox,
         courier=conversation.courier,
+        spool=spool,
+        drainer=drainer,
     )
     app.extensions["tidtam"] = services
     services.inbox.start()
     services.courier.start()
+    if drainer is not None:
+        drainer.start()
 
     @app.post("/callback")
     def callback() -> tuple[Response, int]:
@@ -109,12 +146,23 @@ def create_app(
             return _error("invalid signature"), 400
         except (ValueError, KeyError, TypeError, AttributeError):
             return _error("malformed webhook body"), 400
-        if raw_events:
-            with session_scope(services.engine) as session:
-                new_rows = record_events(session, raw_events, now())
-            if new_rows:
-                services.inbox.notify()  # after the commit, so the worker finds the rows
-        return jsonify(ok=True), 200
+        if not raw_events:
+            return jsonify(ok=True), 200
+        received_at = now()
+        if spool is None or not spool.holding:
+            try:
+                store(raw_events, received_at)
+                return jsonify(ok=True), 200
+            except StorageUnavailable as error:
+                log.warning("cannot store a webhook's events: %s", error)
+                if spool is None:
+                    return _error("cannot store events now"), 500  # LINE may redeliver
+        # The database is away, or earlier bodies still wait in the spool: queue behind them.
+        if not spool.append(body, received_at):
+            return _error("cannot store events now"), 500  # spool full: as without one
+        if drainer is not None:
+            drainer.notify()
+        return jsonify(ok=True, spooled=True), 200
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:
@@ -129,13 +177,32 @@ def create_app(
                 write_state(connection, HEALTH_PROBE, moment.isoformat(), moment)
                 last_tick = read_instant(connection, LAST_TICK)
         except SQLAlchemyError as error:
-            reason = str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
+            reason = _first_line(error)
             log.warning("health check: cannot store: %s", reason)
-            return jsonify(status="error", database="cannot store", error=reason[:200]), 503
+            return jsonify(
+                status="error", database="cannot store", error=reason[:200], spool=_spool_state()
+            ), 503
         clock: dict[str, object] = {"last_tick": last_tick.isoformat() if last_tick else None}
         if last_tick is not None:
             clock["seconds_ago"] = int((moment - last_tick).total_seconds())
-        return jsonify(status="ok", database="ok", demo_mode=settings.demo_mode, clock=clock), 200
+        return jsonify(
+            status="ok",
+            database="ok",
+            demo_mode=settings.demo_mode,
+            clock=clock,
+            spool=_spool_state(),
+        ), 200
+
+    def _spool_state() -> dict[str, object] | None:
+        """Webhook bodies waiting on local disk for the database (None: no spool)."""
+        if spool is None:
+            return None
+        state = spool.state()
+        return {
+            "waiting": state.waiting,
+            "bytes": state.size_bytes,
+            "limit_bytes": state.limit_bytes,
+        }
 
     @app.get("/exports/<token>")
     def download_export(token: str) -> Response:
@@ -255,6 +322,28 @@ def _raw_events(body: str) -> list[dict[str, Any]]:
     if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
         raise ValueError("events must be a list of objects")
     return events
+
+
+def _is_unavailable(error: BaseException) -> bool:
+    """True when the database cannot take writes now (down, read-only, full), not the data.
+
+    Looks along the chain too: a connection lost inside a savepoint surfaces as SQLAlchemy's
+    "Can't reconnect until invalid transaction is rolled back", raised while handling the
+    driver's OperationalError.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _first_line(error: SQLAlchemyError) -> str:
+    """The driver's own message, first line: what an operator needs in a log or /healthz."""
+    return str(error.orig if isinstance(error, DBAPIError) else error).splitlines()[0]
 
 
 def _utcnow() -> datetime:

@@ -15,6 +15,7 @@ from dotenv import load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///tidtam.db"
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+DEFAULT_EVENT_SPOOL_DIR = "var/spool"  # relative to the working directory
 # Demo mode signs and checks webhooks with this secret so the local simulator can talk to us.
 DEMO_CHANNEL_SECRET = "tidtam-demo-channel-secret"
 DEMO_ACCESS_TOKEN = "tidtam-demo-access-token"
@@ -42,6 +43,9 @@ class Settings:
     delivery_grace_hours: float = 6.0
     line_push_concurrency: int = 64  # reminder pushes in flight at once (LINE allows 2,000/s)
     public_base_url: str | None = None  # https://bot.example.go.th — for links the bot sends
+    # Where webhook bodies wait while the database cannot take them (None: answer 500 instead).
+    event_spool_dir: str | None = DEFAULT_EVENT_SPOOL_DIR
+    event_spool_max_mb: int = 64
 
     @property
     def is_production(self) -> bool:
@@ -115,6 +119,7 @@ class Settings:
                     f"PUBLIC_BASE_URL must be an http(s) URL, not {public_base_url!r}"
                 )
 
+        spool_dir = get("EVENT_SPOOL_DIR") or DEFAULT_EVENT_SPOOL_DIR
         return cls(
             line_channel_secret=secret,
             line_channel_access_token=token,
@@ -128,6 +133,8 @@ class Settings:
             delivery_grace_hours=_positive_float(env, "DELIVERY_GRACE_HOURS", 6.0),
             line_push_concurrency=_positive_int(env, "LINE_PUSH_CONCURRENCY", 64, most=500),
             public_base_url=public_base_url,
+            event_spool_dir=None if spool_dir.lower() == "off" else spool_dir,
+            event_spool_max_mb=_positive_int(env, "EVENT_SPOOL_MAX_MB", 64, most=100_000),
         )
 
 

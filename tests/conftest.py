@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,7 +82,9 @@ def fake_line() -> Iterator[FakeLine]:
 
 
 @pytest.fixture
-def settings(request: pytest.FixtureRequest, engine: Engine, fake_line: FakeLine) -> Settings:
+def settings(
+    request: pytest.FixtureRequest, engine: Engine, fake_line: FakeLine, tmp_path: Path
+) -> Settings:
     """Test settings: the test database, the fake LINE, a known channel secret."""
     public = (
         {}
@@ -98,6 +101,7 @@ def settings(request: pytest.FixtureRequest, engine: Engine, fake_line: FakeLine
             "DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "LINE_REQUEST_TIMEOUT": "2",
             "BOT_ADMIN_IDS": ADMIN,
+            "EVENT_SPOOL_DIR": str(tmp_path / "spool"),
         }
     )
 

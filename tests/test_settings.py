@@ -53,6 +53,8 @@ def test_full_configuration_is_read() -> None:
         ({"LINE_PUSH_CONCURRENCY": "0"}, "LINE_PUSH_CONCURRENCY"),
         ({"LINE_PUSH_CONCURRENCY": "1000"}, "LINE_PUSH_CONCURRENCY"),
         ({"LINE_PUSH_CONCURRENCY": "8.5"}, "LINE_PUSH_CONCURRENCY"),
+        ({"EVENT_SPOOL_MAX_MB": "0"}, "EVENT_SPOOL_MAX_MB"),
+        ({"EVENT_SPOOL_MAX_MB": "lots"}, "EVENT_SPOOL_MAX_MB"),
     ],
 )
 def test_bad_configuration_is_one_line_naming_the_variable(
@@ -63,3 +65,22 @@ def test_bad_configuration_is_one_line_naming_the_variable(
     message = str(raised.value)
     assert named in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("env", "folder", "megabytes"),
+    [
+        ({}, "var/spool", 64),
+        (
+            {"EVENT_SPOOL_DIR": "/srv/tidtam/spool", "EVENT_SPOOL_MAX_MB": "512"},
+            "/srv/tidtam/spool",
+            512,
+        ),
+        ({"EVENT_SPOOL_DIR": "off"}, None, 64),
+    ],
+)
+def test_the_event_spool_is_on_by_default_and_can_be_moved_or_turned_off(
+    env: dict[str, str], folder: str | None, megabytes: int
+) -> None:
+    settings = Settings.from_env({"BOT_ENV": "test", **env})
+    assert (settings.event_spool_dir, settings.event_spool_max_mb) == (folder, megabytes)

@@ -61,32 +61,62 @@ def post_event(app: Flask) -> int:
     return response.status_code
 
 
-def test_a_bot_started_on_write_protected_files_recovers_without_a_restart(
-    protected_database: Path, fake_line: FakeLine
-) -> None:
-    app = create_app(
+def protected_app(folder: Path, line: FakeLine, spool: str) -> Flask:
+    """The app on the write-protected database, with a spool folder (or "off")."""
+    return create_app(
         {
             "BOT_ENV": "test",
-            "DATABASE_URL": f"sqlite:///{protected_database / 'tidtam.db'}",
+            "DATABASE_URL": f"sqlite:///{folder / 'tidtam.db'}",
             "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
             "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-            "LINE_API_BASE_URL": fake_line.base_url,
+            "LINE_API_BASE_URL": line.base_url,
+            "EVENT_SPOOL_DIR": spool,
         }
     )
+
+
+def wait_for_replies(line: FakeLine, count: int) -> None:
+    """Until LINE has `count` replies (bounded): the bot's own threads do the work."""
+    deadline = time.monotonic() + 20
+    while len(line.replies) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_a_bot_started_on_write_protected_files_recovers_without_a_restart(
+    protected_database: Path, fake_line: FakeLine, tmp_path: Path
+) -> None:
+    app = protected_app(protected_database, fake_line, str(tmp_path / "spool"))
     try:
         client = app.test_client()
         health = client.get("/healthz")
         assert health.status_code == 503 and health.get_json()["database"] == "cannot store"
-        assert post_event(app) == 500  # LINE will redeliver; nothing was half-stored
+        assert post_event(app) == 200  # kept in the spool (fsync'd), not lost
+        spool = client.get("/healthz").get_json()["spool"]
+        assert spool["waiting"] == 1 and spool["bytes"] > 0
 
         write_protect(protected_database, False)  # the operator fixes the files
         assert client.get("/healthz").status_code == 200
         assert post_event(app) == 200
-        # A lane whose pooled handle was opened read-only fails once, drops it, and the
-        # inbox sweep (every 5 s) processes the event on a fresh one.
-        deadline = time.monotonic() + 20
-        while not fake_line.replies and time.monotonic() < deadline:
-            time.sleep(0.1)  # the bot's own threads do the work
-        assert len(fake_line.replies) == 1 and fake_line.pushes == []
+        # The spooled event is stored first, then the new one; both are answered. A lane whose
+        # pooled handle was opened read-only fails once, drops it, and the inbox sweep (every
+        # 5 s) processes the event on a fresh one.
+        wait_for_replies(fake_line, 2)
+        assert len(fake_line.replies) == 2 and fake_line.pushes == []
+        assert client.get("/healthz").get_json()["spool"]["waiting"] == 0
+    finally:
+        services_of(app).close()
+
+
+def test_without_a_spool_an_event_the_database_cannot_take_is_a_500(
+    protected_database: Path, fake_line: FakeLine
+) -> None:
+    app = protected_app(protected_database, fake_line, "off")
+    try:
+        assert post_event(app) == 500  # LINE will redeliver (if redelivery is on)
+        assert app.test_client().get("/healthz").get_json()["spool"] is None
+        write_protect(protected_database, False)
+        assert post_event(app) == 200
+        wait_for_replies(fake_line, 1)
+        assert len(fake_line.replies) == 1  # the refused event was not half-stored
     finally:
         services_of(app).close()

@@ -107,6 +107,7 @@ def test_healthz_is_200_with_json_and_the_clock_s_last_tick(
         "database": "ok",
         "demo_mode": False,
         "clock": {"last_tick": None},
+        "spool": {"waiting": 0, "bytes": 0, "limit_bytes": 64 << 20},
     }
     with engine.begin() as connection:  # the clock ticked 90 s ago
         write_state(
