@@ -18,16 +18,8 @@ from models.db import make_engine
 from models.migrate import upgrade
 from tests.support.events import text_message, webhook
 from tests.support.fake_line import FakeLine
+from tests.support.storage import write_protect
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
-
-
-def write_protect(folder: Path, protected: bool) -> None:
-    """Make every file of the database immutable (or writable again).
-
-    The suite runs as root, whom file modes do not stop; the immutable attribute does.
-    """
-    for path in folder.iterdir():
-        subprocess.run(["chattr", "+i" if protected else "-i", str(path)], check=True)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.support.events import text_message, webhook
-from tests.support.fake_line import FakeLine
+from tests.support.fake_line import FakeLine, answers
 from tests.support.processes import (
     WAIT_LIMIT_SECONDS,
     clean_environment,
@@ -126,18 +126,3 @@ def test_two_processes_answer_each_chat_once_and_in_order(
         chat_calls.sort()
         for (_, done), (started, _) in itertools.pairwise(chat_calls):
             assert started >= done, "two answers to one chat were in flight at once"
-
-
-def answers(fake_line: FakeLine, chat_of_token: dict[str, str]) -> list[tuple[str, str]]:
-    """(chat, text) of every message LINE received in a reply or push, in arrival order."""
-    tokens = chat_of_token
-    found = []
-    for request in fake_line.requests:
-        if request.path == "/v2/bot/message/reply":
-            chat_id = tokens.get(request.body["replyToken"], request.body["replyToken"])
-        elif request.path == "/v2/bot/message/push":
-            chat_id = request.body["to"]
-        else:
-            continue
-        found += [(chat_id, message["text"]) for message in request.body["messages"]]
-    return found

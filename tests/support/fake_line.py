@@ -232,3 +232,18 @@ class FakeLine:
                 """Keep test output quiet."""
 
         return Handler
+
+
+def answers(fake_line: FakeLine, chat_of_token: dict[str, str]) -> list[tuple[str, str]]:
+    """(chat, text) of every message LINE received in a reply or push, in arrival order."""
+    tokens = chat_of_token
+    found = []
+    for request in fake_line.requests:
+        if request.path == "/v2/bot/message/reply":
+            chat_id = tokens.get(request.body["replyToken"], request.body["replyToken"])
+        elif request.path == "/v2/bot/message/push":
+            chat_id = request.body["to"]
+        else:
+            continue
+        found += [(chat_id, message["text"]) for message in request.body["messages"]]
+    return found
