@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
@@ -33,6 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-scheduler", action="store_true", help="web only: do not run the reminder clock here"
     )
     serve.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
+    serve.add_argument(
+        "--connection-limit",
+        type=int,
+        default=ServingLimits.connection_limit,
+        help="open connections served at once; more wait in the listen queue "
+        f"(default {ServingLimits.connection_limit})",
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=int,
+        default=ServingLimits.idle_timeout,
+        help="seconds a connection may send nothing before it is closed "
+        f"(default {ServingLimits.idle_timeout})",
+    )
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -65,11 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings is None:
         return 2
     if args.command == "serve":
+        limits = ServingLimits(args.threads, args.connection_limit, args.idle_timeout)
         return serve(
             settings,
             host=args.host,
             port=args.port,
-            threads=args.threads,
+            limits=limits,
             demo=args.demo,
             with_scheduler=not args.no_scheduler,
         )
@@ -96,8 +113,81 @@ def database_command(settings: Settings, command: str) -> int:
         engine.dispose()
 
 
+@dataclass(frozen=True)
+class ServingLimits:
+    """How many requests and connections the web process takes on, and for how long.
+
+    waitress reads every request whole on its own event loop before a worker thread sees it,
+    so a client that sends headers and then stalls holds a connection, never a thread: with
+    the defaults, 100 stalled connections leave LINE's webhook answered as usual
+    (tests/benchmarks/slow_clients_bench.py). A stalled connection is closed after
+    `idle_timeout` seconds of silence; past `connection_limit` new connections wait in the
+    listen queue until others close.
+    """
+
+    threads: int = 8
+    connection_limit: int = 1000
+    idle_timeout: int = 30
+    max_header_bytes: int = 64 * 1024
+    listen_backlog: int = 2048
+
+    def waitress_options(self, max_body_bytes: int) -> dict[str, object]:
+        """The keyword arguments for waitress.serve."""
+        return {
+            "threads": self.threads,
+            "connection_limit": self.connection_limit,
+            "channel_timeout": self.idle_timeout,
+            "cleanup_interval": max(1, min(10, self.idle_timeout // 3)),
+            "max_request_header_size": self.max_header_bytes,
+            "max_request_body_size": max_body_bytes,
+            "backlog": self.listen_backlog,
+            "asyncore_use_poll": True,  # select() stops at file descriptor 1024
+        }
+
+    def describe(self, max_body_bytes: int) -> str:
+        """One log line an operator can read the limits from."""
+        return (
+            f"{self.threads} threads, up to {self.connection_limit} connections "
+            f"(more wait in a queue of {self.listen_backlog}), a connection silent for "
+            f"{self.idle_timeout} s is closed, request bodies up to {max_body_bytes // 1024} KB"
+        )
+
+
+def fit_open_file_limit(limits: ServingLimits) -> ServingLimits:
+    """Raise this process's open-file limit for the connections, or lower the connection limit.
+
+    Each connection is a file descriptor; a limit below them would fail accept() instead.
+    """
+    spare = 200  # database pool, log files, LINE's connection pool, the listening socket
+    needed = limits.connection_limit + spare
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        fitted = max(16, soft - spare)
+        log.warning(
+            "open-file limit %d allows %d connections, not %d (raise it with ulimit -n)",
+            soft,
+            fitted,
+            limits.connection_limit,
+        )
+        return replace(limits, connection_limit=fitted)
+    return limits
+
+
 def serve(
-    settings: Settings, *, host: str, port: int, threads: int, with_scheduler: bool, demo: bool
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    limits: ServingLimits,
+    with_scheduler: bool,
+    demo: bool,
 ) -> int:
     """Serve the app with waitress and, unless told not to, the reminder clock in a thread.
 
@@ -105,6 +195,8 @@ def serve(
     talking to LINE, and its reminder clock moves with the simulator's "go to date".
     """
     from waitress import serve as waitress_serve
+
+    from bot.webhook import MAX_WEBHOOK_BYTES
 
     engine = _ready_engine(settings)
     if engine is None:
@@ -136,9 +228,17 @@ def serve(
         else:
             engine.dispose()
         app = create_app(settings)
+    limits = fit_open_file_limit(limits)
     log.info("Tidtam listening on http://%s:%d (POST /callback, GET /healthz)", host, port)
+    log.info("serving limits: %s", limits.describe(MAX_WEBHOOK_BYTES))
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="tidtam")
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            ident="tidtam",
+            **limits.waitress_options(MAX_WEBHOOK_BYTES),  # type: ignore[arg-type]
+        )
     finally:
         if clock is not None:
             clock.shutdown(wait=False)  # a tick cut short is finished by the next one

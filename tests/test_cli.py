@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import os
+import socket
 import subprocess
 import sys
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +20,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from models.db import normalise_url
 from models.migrate import head_revision
+from models.settings import DEMO_CHANNEL_SECRET
 from tests.support.processes import clean_environment, free_port, run_module, wait_for_health
 from tests.support.web import repository_root
 
@@ -49,12 +56,57 @@ def test_serve_without_credentials_starts_in_demo_mode(
         "database": "ok",
         "demo_mode": True,
         "clock": {"last_tick": None},
+        "spool": {"waiting": 0, "bytes": 0, "limit_bytes": 64 << 20},
     }
     assert (tmp_path / "demo.db").exists()  # the SQLite schema was created by serve itself
     process.terminate()
     output = process.communicate(timeout=10)[0]
     demo_lines = [line for line in output.splitlines() if "demo mode" in line]
     assert len(demo_lines) == 1
+
+
+def test_serve_states_its_limits_and_stalled_clients_do_not_hold_its_threads(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
+    command = ["bot", "serve", "--port", str(port), "--no-scheduler", "--threads", "2"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", *command, "--connection-limit", "300", "--idle-timeout", "20"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    stalled: list[socket.socket] = []
+    try:
+        wait_for_health(port, process)
+        # Ten times as many clients as threads send headers, then nothing more.
+        for _ in range(20):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            connection.sendall(
+                b"POST /callback HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{"
+            )
+            stalled.append(connection)
+        body = json.dumps({"destination": "U0", "events": []}).encode()
+        signature = base64.b64encode(
+            hmac.new(DEMO_CHANNEL_SECRET.encode(), body, hashlib.sha256).digest()
+        ).decode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/callback", data=body, headers={"X-Line-Signature": signature}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+    finally:
+        for connection in stalled:
+            connection.close()
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert (
+        "serving limits: 2 threads, up to 300 connections (more wait in a queue of 2048), "
+        "a connection silent for 20 s is closed, request bodies up to 1024 KB"
+    ) in output
 
 
 def test_production_without_channel_secret_is_a_one_line_error(tmp_path: Path) -> None:
