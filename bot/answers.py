@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from scheduler.state import ANSWER_KIND, DELIVERY, SYSTEM_STATE, worker_name, wr
 
 log = logging.getLogger(__name__)
 
-MARK_SENT_ATTEMPTS = 12  # about three minutes of waiting for the database
+MARK_SENT_ATTEMPTS = 4  # five seconds of quick tries; then the watch goes on trying
 MAX_MESSAGES_PER_CALL = 5  # LINE's limit for one reply or push
 # LINE reply tokens expire about a minute after the event; past this we push instead.
 REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
@@ -201,6 +202,16 @@ class AnswerCourier:
         self._busy: set[str] = set()  # chats with a delivery running
         self._again: set[str] = set()  # chats rung while running: look once more
         self._followups: dict[str, list[Callable[[], None]]] = {}
+        # Claims the database could not end (answers LINE took, or ones to give back), held
+        # (so nothing else sends them) until the watch can end them: (chat, rows, values).
+        self._held: deque[tuple[str, Sequence[Row[Any]], dict[str, Any]]] = deque()
+        # Since when this process's heartbeats have all succeeded (None: the last one failed).
+        self._database_up_since: datetime | None = None
+
+    @property
+    def claims_held(self) -> int:
+        """Batches LINE has (or must get back) that the database could not be told of yet."""
+        return len(self._held)
 
     def start(self) -> None:
         """Begin the heartbeat and the watch for answers a dead process left in flight."""
@@ -267,15 +278,43 @@ class AnswerCourier:
         """Every few seconds: say this process is alive, and settle what a dead one left."""
         while not self._stopping.is_set():
             try:
-                with self.engine.begin() as connection:
-                    now = self.clock()
-                    write_state(connection, HEARTBEAT_PREFIX + self.worker, now.isoformat(), now)
-                self.settle_orphans()
+                self._beat()
+                self._end_held_claims()
+                if self._heard_long_enough():
+                    self.settle_orphans()
             except SQLAlchemyError as error:
+                self._database_up_since = None
                 log.warning("courier watch: database unavailable: %s", error)
             except Exception:  # the watch must outlive any one bad row
                 log.exception("courier watch failed; trying again")
             self._stopping.wait(WATCH_EVERY.total_seconds())
+
+    def _beat(self) -> None:
+        """Write this process's heartbeat."""
+        with self.engine.begin() as connection:
+            now = self.clock()
+            write_state(connection, HEARTBEAT_PREFIX + self.worker, now.isoformat(), now)
+        if self._database_up_since is None:
+            self._database_up_since = now
+
+    def _heard_long_enough(self) -> bool:
+        """True once the database has taken our heartbeats for ORPHAN_AFTER without a break.
+
+        Another process's heartbeat may be old only because the database was away from
+        everyone (it may be alive, waiting to mark a reply LINE took): it gets a full
+        ORPHAN_AFTER with the database back to beat again before its answers are taken over.
+        """
+        since = self._database_up_since
+        return since is not None and self.clock() - since >= ORPHAN_AFTER
+
+    def _end_held_claims(self) -> None:
+        """End the claims the database could not end before (sent, or given back)."""
+        while self._held:
+            chat_id, rows, values = self._held[0]
+            self._release_claim(rows, **values)
+            self._held.popleft()
+            log.info("answers %s: claim ended (the database is back)", [row.id for row in rows])
+            self.ring(chat_id)  # the chat's later answers waited behind these
 
     def settle_orphans(self) -> int:
         """Take over answers left in flight by a process that stopped beating; settle them.
@@ -348,9 +387,9 @@ class AnswerCourier:
         if token is not None:
             outcome = self._reply_settled(token, batch, tried_before)
             if outcome == "sent":
-                return self._mark_sent(batch.rows, "reply")
+                return self._mark_sent(chat_id, batch.rows, "reply")
             if outcome == "failed":
-                return self._give_back(batch.rows, "LINE refused the reply", now)
+                return self._give_back(chat_id, batch.rows, "LINE refused the reply", now)
             if outcome == "unknown":
                 # The token ran out before LINE's answer was clear: push (with retry keys).
                 # The answer may then arrive twice; docs/operations.md says when.
@@ -362,11 +401,11 @@ class AnswerCourier:
                 self.line.push(chat_id, row.payload["messages"], retry_key=row.retry_key)
             except PushRejected as error:
                 if not error.is_already_accepted:
-                    return self._give_back(batch.rows[index:], str(error), now)
+                    return self._give_back(chat_id, batch.rows[index:], str(error), now)
             except PushUnreachable as error:
-                return self._give_back(batch.rows[index:], str(error), now)
-            if not self._mark_sent([row], "push"):
-                self._give_back(batch.rows[index + 1 :], "not marked", now)
+                return self._give_back(chat_id, batch.rows[index:], str(error), now)
+            if not self._mark_sent(chat_id, [row], "push"):
+                self._give_back(chat_id, batch.rows[index + 1 :], "not marked", now)
                 return False
         return True
 
@@ -397,11 +436,12 @@ class AnswerCourier:
             time.sleep(pause.total_seconds())  # waiting on LINE, in the courier's thread
         return "unknown"
 
-    def _mark_sent(self, rows: Sequence[Row[Any]], via: str) -> bool:
+    def _mark_sent(self, chat_id: str, rows: Sequence[Row[Any]], via: str) -> bool:
         """Close the outbox rows LINE has taken; keep trying while the database is away.
 
         Until they are marked the rows stay in flight under this process's claim, so nothing
-        pushes them again; if this process dies meanwhile, another settles them.
+        sends them again; past a few quick tries the watch keeps trying (every WATCH_EVERY)
+        for as long as it takes. If this process dies meanwhile, another settles them.
         """
         for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
             try:
@@ -411,9 +451,11 @@ class AnswerCourier:
                 return True
             except DBAPIError as error:
                 log.warning("answers delivered but not marked (try %d): %s", attempt, error)
-                if self._stopping.wait(min(2.0**attempt, 30.0)):
+                if self._stopping.wait(0.5 * attempt):
                     break
-        log.error("answers %s delivered but not marked sent", [row.id for row in rows])
+        log.error("answers %s delivered, not marked yet: the watch goes on", [r.id for r in rows])
+        sent = {"status": DeliveryStatus.SENT.value, "sent_at": self.clock(), "sent_via": via}
+        self._held.append((chat_id, rows, sent))
         return False
 
     def _release_claim(self, rows: Sequence[Row[Any]], **values: Any) -> None:
@@ -421,13 +463,15 @@ class AnswerCourier:
         with self.engine.begin() as connection:
             _end_claim(connection, [row.id for row in rows], self.worker, **values)
 
-    def _give_back(self, rows: Sequence[Row[Any]], error: str, now: datetime) -> bool:
+    def _give_back(self, chat_id: str, rows: Sequence[Row[Any]], error: str, now: datetime) -> bool:
         """Leave undelivered answers for the sender to push (with their retry keys), due now."""
         log.warning("answers %s not delivered yet: %s", [row.id for row in rows], error)
+        values = {"status": DeliveryStatus.PENDING.value, "due_at": now, "last_error": error[:1000]}
+        if not rows:
+            return False
         try:
-            self._release_claim(
-                rows, status=DeliveryStatus.PENDING.value, due_at=now, last_error=error[:1000]
-            )
+            self._release_claim(rows, **values)
         except DBAPIError:
-            log.exception("answers %s stay claimed until their lease runs out", rows)
+            log.exception("answers %s: given back by the watch once the database is back", rows)
+            self._held.append((chat_id, rows, values))
         return False

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Row
 
 from models.tables import DeliveryStatus
 from scheduler.messenger import Messenger, PushRejected, PushUnreachable
-from scheduler.state import DELIVERY, read_instant, read_state, write_state
+from scheduler.state import ANSWER_KIND, DELIVERY, read_instant, read_state, write_state
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +105,16 @@ def _pending_due(now: datetime) -> ColumnElement[bool]:
 
 
 def _stale_claim(now: datetime) -> ColumnElement[bool]:
-    """Rows whose sender's lease ran out (it died mid-push)."""
+    """Rows whose sender's lease ran out (it died mid-push).
+
+    Not chat answers: a web process holds those while it waits for the database to mark a
+    reply LINE took, and one that died is found by its silent heartbeat and settled by
+    replying again with the same token (bot.answers) — pushing here could send them twice.
+    """
     return and_(
         DELIVERY.c.status == DeliveryStatus.SENDING.value,
         DELIVERY.c.claimed_at < now - LEASE,
+        DELIVERY.c.kind != ANSWER_KIND,
     )
 
 

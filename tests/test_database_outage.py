@@ -17,20 +17,18 @@ import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from tests.support.events import text_message, webhook
 from tests.support.fake_line import FakeLine, answers
 from tests.support.processes import clean_environment, free_port, wait_for_health
-from tests.support.storage import can_write_protect, write_protect
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.storage import Outage, database_outage
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
 
 OUTAGE_SECONDS = float(os.environ.get("TIDTAM_OUTAGE_SECONDS", "3"))
@@ -38,35 +36,11 @@ EVENTS_PER_SECOND = 10
 CHATS = 4
 
 
-@dataclass
-class Outage:
-    """How to take the database away from the bot process and give it back."""
-
-    bot_database_url: str
-    begin: Callable[[], None]
-    end: Callable[[], None]
-
-
 @pytest.fixture
-def outage(database_url: str, engine: Engine, tmp_path: Path) -> Iterator[Outage]:
-    """PostgreSQL: a proxy to cut. SQLite: files to make immutable."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-            through = url.set(host="127.0.0.1", port=proxy.port)
-            yield Outage(through.render_as_string(hide_password=False), proxy.cut, proxy.restore)
-        return
-    folder = Path(url.database or "").parent
-    if not can_write_protect(folder):
-        pytest.skip("chattr is missing, or this filesystem has no immutable attribute")
-    try:
-        yield Outage(
-            database_url,
-            lambda: write_protect(folder, True),
-            lambda: write_protect(folder, False),
-        )
-    finally:
-        write_protect(folder, False)
+def outage(database_url: str, engine: Engine) -> Iterator[Outage]:
+    """The test database, and how to take it away from the bot process."""
+    with database_outage(database_url) as outage:
+        yield outage
 
 
 def post(port: int, event: dict[str, object]) -> int:
@@ -99,7 +73,7 @@ def test_an_outage_with_redelivery_off_loses_no_event(
     port = free_port()
     env = clean_environment(
         BOT_ENV="test",
-        DATABASE_URL=outage.bot_database_url,
+        DATABASE_URL=outage.database_url,
         LINE_CHANNEL_SECRET=CHANNEL_SECRET,
         LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
         LINE_API_BASE_URL=fake_line.base_url,
