@@ -323,6 +323,100 @@ def province_set(province: str, local_holidays: int) -> str:
     return f"✅ กลุ่มนี้ใช้ปฏิทินวันหยุดของจังหวัด{province}แล้ว{extra}"
 
 
+# --- Calendar upkeep (bot.commands.calendar_days) ---------------------------------------
+
+CALENDAR_SCOPE_ALL = "ทั้งประเทศ"
+CALENDAR_SCOPE_GROUP = "เฉพาะกลุ่มนี้"
+CALENDAR_DAY_NEEDED = (
+    "พิมพ์วันที่ต่อท้าย เช่น เพิ่มวันหยุด 2 ม.ค. 2569 วันหยุดพิเศษ (มติ ครม.)"
+)
+CALENDAR_REASON_NEEDED = (
+    "บอกเหตุผลหรือชื่อวันด้วย เช่น เพิ่มวันหยุด 2 ม.ค. 2569 วันหยุดพิเศษ (มติ ครม.) "
+    "หรือ วันทำงานพิเศษ 27 ธ.ค. 2568 ชดเชยวันหยุดพิเศษ"
+)
+CALENDAR_GROUP_SCOPE_IN_GROUP = (
+    "“เฉพาะกลุ่มนี้” ใช้ในกลุ่ม LINE ของงาน (ในแชท 1:1 ใช้ ทั้งประเทศ หรือ จังหวัด<ชื่อ>)"
+)
+
+
+def calendar_scope_label(province: str | None, group: bool) -> str:
+    """Where a recorded day applies, in words."""
+    if group:
+        return "เฉพาะกลุ่มนี้"
+    return f"จังหวัด{province}" if province else "ทั้งประเทศ"
+
+
+def calendar_needs_admin(scope_label: str) -> str:
+    """Only an administrator records a day for the whole country or a province."""
+    return (
+        f"การบันทึกวันหยุด/วันทำงาน{scope_label} ใช้ได้เฉพาะผู้ดูแลระบบ "
+        "หัวหน้าบันทึกเฉพาะกลุ่มตัวเองได้ เช่น เพิ่มวันหยุด 2 ม.ค. 2569 งานประจำปีของเทศบาล เฉพาะกลุ่มนี้"
+    )
+
+
+def calendar_already_holiday(when: str, name: str) -> str:
+    """The day is already a day off."""
+    return f"{when} เป็นวันหยุดอยู่แล้ว ({name}) ไม่ต้องเพิ่ม"
+
+
+def calendar_already_working(when: str) -> str:
+    """The day is already a working day."""
+    return f"{when} เป็นวันทำการอยู่แล้ว ไม่ต้องประกาศเป็นวันทำงานพิเศษ"
+
+
+def calendar_not_a_holiday(when: str, scope_label: str) -> str:
+    """Nothing to remove: the day is not a day off there."""
+    return f"{when} ไม่ใช่วันหยุด ({scope_label}) — ดูวันหยุดที่จะถึงได้ด้วยคำสั่ง วันหยุด"
+
+
+def calendar_recorded(
+    when: str, holiday: bool, reason: str, scope_label: str, told: int, undone: bool = False
+) -> str:
+    """The admin's confirmation: what was recorded, where, and how many groups were told."""
+    if undone:
+        head = f"✅ ลบวันหยุด {when} ({scope_label}) แล้ว — กลับเป็นวันทำการ"
+    elif holiday:
+        head = f"✅ บันทึก {when} เป็นวันหยุด ({scope_label}) แล้ว — {reason}"
+    else:
+        head = f"✅ บันทึก {when} เป็นวันทำงานพิเศษ ({scope_label}) แล้ว — {reason}"
+    if told:
+        tail = f"แจ้ง {told} กลุ่มที่วันประชุม วันส่งรายงาน หรือกำหนดส่งงานได้รับผลกระทบแล้ว"
+    else:
+        tail = "ไม่มีกลุ่มใดที่วันประชุม วันส่งรายงาน หรือกำหนดส่งงานเปลี่ยน"
+    return f"{head}\nวันประชุมและการแจ้งเตือนที่ยังไม่ถึงใช้ปฏิทินใหม่ทันที\n{tail}"
+
+
+def calendar_notice(
+    when: str,
+    holiday: bool,
+    reason: str,
+    meeting: tuple[str, str] | None,
+    meeting_time: str,
+    month_end: tuple[str, str] | None,
+    deadlines: int,
+) -> str:
+    """One group's notice of a changed calendar day: what moved for it, and why."""
+    kind = "เป็นวันหยุด" if holiday else "เป็นวันทำการ"
+    lines = [f"📅 ประกาศปฏิทิน: {when} {kind} — {reason}"]
+    if meeting is not None:
+        old, new = meeting
+        lines.append(f"• ประชุมประจำเดือนย้ายจาก {old} เป็น {new} เวลา {meeting_time} น.")
+    if month_end is not None:
+        old, new = month_end
+        lines.append(f"• วันส่งรายงานประจำเดือน: {new} (เดิม {old})")
+    if deadlines:
+        lines.append(
+            f"• มีงานครบกำหนดวันนั้น {deadlines} งาน — กำหนดส่งไม่เปลี่ยนเอง "
+            "หัวหน้าเลื่อนได้ด้วย เลื่อน #เลขงาน <วันที่>"
+        )
+    return "\n".join(lines)
+
+
+def calendar_withdrawn_name(name: str) -> str:
+    """The name of a working-day entry that withdraws a government holiday."""
+    return f"ยกเลิกวันหยุด: {name}"
+
+
 def status_title(scope: str) -> str:
     """The heading of the status answer."""
     return f"📊 สถานะงาน {scope}"

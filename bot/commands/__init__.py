@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from bot.commands import (
+    calendar_days,
     deliveries,
     exports,
     help,
@@ -26,6 +27,7 @@ FEATURES: tuple[ModuleType, ...] = (
     status,
     people,
     meetings,
+    calendar_days,
     deliveries,
     units,
     ita,
