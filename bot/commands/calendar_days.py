@@ -67,7 +67,7 @@ _USAGE_SCOPE = "[ทั้งประเทศ|จังหวัด<ชื่�
 def add_holiday(ctx: Context, said: str) -> Reply:
     """(ผู้ดูแล) บันทึกวันหยุดที่ประกาศใหม่ ทั้งประเทศ/จังหวัด (หัวหน้า: เฉพาะกลุ่มนี้)"""
     day, reason, where = _read(ctx, said)
-    calendar = _calendar(ctx, where)
+    calendar = _calendar(ctx, where, day)
     if not calendar.is_working_day(day) and calendar.holiday_name(day):
         raise Refusal(texts.calendar_already_holiday(_when(day), calendar.holiday_name(day) or ""))
     return _record(ctx, day, where, OverrideKind.HOLIDAY, reason)
@@ -83,7 +83,7 @@ def add_holiday(ctx: Context, said: str) -> Reply:
 def add_working_day(ctx: Context, said: str) -> Reply:
     """(ผู้ดูแล) บันทึกวันเสาร์/อาทิตย์/วันหยุดที่ประกาศให้เป็นวันทำการ"""
     day, reason, where = _read(ctx, said)
-    if _calendar(ctx, where).is_working_day(day):
+    if _calendar(ctx, where, day).is_working_day(day):
         raise Refusal(texts.calendar_already_working(_when(day)))
     return _record(ctx, day, where, OverrideKind.WORKING_DAY, reason)
 
@@ -99,7 +99,7 @@ def remove_holiday(ctx: Context, said: str) -> Reply:
     """(ผู้ดูแล) ลบวันหยุดที่บันทึกไว้ หรือวันหยุดที่ประกาศแล้วถูกยกเลิก ให้กลับเป็นวันทำการ"""
     day, _, where = _read(ctx, said, reason_needed=False)
     stored = _stored(ctx, day, where)
-    calendar = _calendar(ctx, where)
+    calendar = _calendar(ctx, where, day)
     if stored is not None and stored.kind == OverrideKind.HOLIDAY.value:
         return _record(ctx, day, where, None, stored.name)
     name = calendar.holiday_name(day)
@@ -148,9 +148,9 @@ def _where(ctx: Context, rest: str) -> tuple[str, Where]:
     return rest.strip(), Where("all")
 
 
-def _calendar(ctx: Context, where: Where) -> WorkCalendar:
-    """The calendar of the scope itself (a province's without any group's own days)."""
-    rows = ctx.session.exec(select(HolidayOverride)).all()
+def _calendar(ctx: Context, where: Where, day: date) -> WorkCalendar:
+    """The scope's own calendar (a province's without any group's days), right for `day`."""
+    rows = ctx.session.exec(select(HolidayOverride).where(HolidayOverride.day == day)).all()
     line_group_id = where.group.line_group_id if where.group is not None else None
     province = province_of(where.group) if where.group is not None else where.province
     applies = [
