@@ -81,7 +81,7 @@ def seed_demo(
     if plan_path is not None and plan_path.exists():
         import_plan(session, load_plan(plan_path), now=now)
         for unit in session.exec(select(Unit).order_by(col(Unit.id))):
-            bind_unit(session, unit, group)
+            bind_unit(session, unit, group, now)
         officer_ids = [p.user_id for p in people if p.role == "officer" and p.in_group]
         officers = [store.get_or_create_person(session, user_id) for user_id in officer_ids]
         _share_out_steps(session, group, officers, now)

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import store, texts
+from bot import duties, store, texts
 from bot.context import display_name
 from bot.plan.importer import plan_id
 from models.db import session_scope
@@ -25,10 +25,12 @@ from models.tables import (
     ProgressReport,
     Task,
     TaskKind,
+    TaskOccurrence,
     TaskStatus,
     Topic,
     Unit,
 )
+from scheduler.duties import DutyProgress
 from scheduler.recurrence import Recurrence
 from scheduler.thaidate import format_date, format_month, format_period, to_be_year
 
@@ -229,6 +231,7 @@ def build_report(
     reports_by_task: dict[int, list[ProgressReport]] = defaultdict(list)
     for report in reports:
         reports_by_task[report.task_id].append(report)
+    duty_as_of = _duties_as_of(session, tasks, as_of, tz)
     children: dict[int | None, list[Task]] = defaultdict(list)
     in_scope = {task.id for task in tasks}
     for task in tasks:
@@ -253,15 +256,19 @@ def build_report(
         )
         own_reports = sorted(reports_by_task.get(task.id, []), key=lambda r: r.reported_at)
         first = own_reports[0] if own_reports else None
+        period, late_now = _period(task), level != "measure" and _late(task, as_of, tz)
+        duty = duty_as_of.get(task.id)
+        if duty is not None:
+            period, status, late_now = _duty_cells(duty, scope, as_of, period)
         lines = [
             ReportLine(
                 number=plan_id(task) or f"#{task.id}",
                 title=task.title,
-                period=_period(task),
+                period=period,
                 unit=units.get(task.unit_id, "") if task.unit_id else "",
                 owners=names(task),
                 status=status,
-                late=level != "measure" and _late(task, as_of, tz),
+                late=late_now,
                 progress=None if level == "measure" else _progress(task, own_reports, as_of, tz),
                 level=level,
                 **_report_cells(first, persons, tz),
@@ -288,17 +295,28 @@ def build_report(
         for task in others:
             lines += task_lines(task, task.kind)
 
+    def late_due(task: Task) -> date | None:
+        """When a late item fell due: a duty's oldest late month, else the due date."""
+        duty = duty_as_of.get(task.id)
+        if duty is not None:
+            overdue = duty.late(as_of)
+            return overdue[0].due if overdue else None
+        return task.due_date if _late(task, as_of, tz) else None
+
     late = [
         LateLine(
             number=plan_id(task) or f"#{task.id}",
             title=task.title,
             unit=units.get(task.unit_id, "") if task.unit_id else "",
             owners=names(task),
-            due=format_date(task.due_date) if task.due_date else texts.NO_DATE,
-            days_late=(as_of - (task.due_date or as_of)).days,
+            due=format_date(due),
+            days_late=(as_of - due).days,
         )
-        for task in sorted(tasks, key=lambda t: (t.due_date or date.max, _order(t)))
-        if task.kind != TaskKind.MEASURE.value and _late(task, as_of, tz)
+        for task, due in sorted(
+            ((task, late_due(task)) for task in tasks if task.kind != TaskKind.MEASURE.value),
+            key=lambda pair: (pair[1] or date.max, _order(pair[0])),
+        )
+        if due is not None
     ]
     scope_label = texts.EXPORT_SCOPE_ALL
     if scope.group_id is not None:
@@ -354,7 +372,9 @@ def _period(task: Task) -> str:
     """The task's dates in Thai B.E., with its repeat rule."""
     if task.due_date is None:
         return texts.NO_DATE
-    period = format_period(task.start_date or task.due_date, task.due_date)
+    # A duty's due date is its current month's; its period runs to the end of its range.
+    end = task.repeat_until if task.repeat_until and task.recurrence else task.due_date
+    period = format_period(task.start_date or task.repeat_from or task.due_date, end)
     rule = None
     if task.recurrence:
         try:
@@ -362,6 +382,50 @@ def _period(task: Task) -> str:
         except ValueError:
             rule = None
     return texts.report_period(period, rule)
+
+
+def _duties_as_of(
+    session: Session, tasks: list[Task], as_of: date, tz: tzinfo
+) -> dict[int | None, DutyProgress]:
+    """The recurring duties among `tasks`, with the months done by the end of `as_of`."""
+    recurring = [task for task in tasks if task.id is not None and duties.rule_of(task)]
+    if not recurring:
+        return {}
+    done: dict[int, set[str]] = defaultdict(set)
+    rows = session.exec(
+        select(TaskOccurrence).where(
+            col(TaskOccurrence.task_id).in_([task.id for task in recurring])
+        )
+    )
+    for row in rows:
+        if row.done_at.astimezone(tz).date() <= as_of:
+            done[row.task_id].add(row.period)
+    found: dict[int | None, DutyProgress] = {}
+    for task in recurring:
+        assert task.id is not None
+        duty = duties.progress_of(session, task, frozenset(done[task.id]))
+        if duty is not None:
+            found[task.id] = duty
+    return found
+
+
+def _duty_cells(
+    duty: DutyProgress, scope: ReportScope, as_of: date, period: str
+) -> tuple[str, str, bool]:
+    """A duty's period (with months done and late), its status for the month, late or not."""
+    overdue = duty.late(as_of)
+    months = [format_month(o.year, o.month, "short") for o in overdue]
+    period = f"{period}\n{texts.duty_progress(duty.done_count, duty.total, months)}"
+    this_month = duty.find(scope.year, scope.month)
+    if this_month is None:
+        status = texts.REPORT_STATUS_NO_OCCURRENCE
+    elif this_month.period in duty.done:
+        status = texts.report_status_month_done(format_month(scope.year, scope.month, "short"))
+    elif this_month.due < as_of:
+        status = texts.report_status_late((as_of - this_month.due).days)
+    else:
+        status = texts.REPORT_STATUS_IN_PROGRESS
+    return period, status, bool(overdue)
 
 
 def _done_by(task: Task, day: date, tz: tzinfo) -> bool:

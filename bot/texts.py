@@ -199,6 +199,84 @@ def already_done(number: int) -> str:
     return f"งาน #{number} ปิดไปแล้ว ถ้าต้องทำต่อ พิมพ์ เปิดใหม่ #{number}"
 
 
+# --- Recurring duties (bot.duties, bot.commands.tasks) -------------------------------------
+
+DUTY_KINDS_HINT = (
+    "งานทำซ้ำตั้งได้เป็นรายเดือน เช่น กำหนด ทุกสิ้นเดือน, กำหนด ทุกวันที่ 5, "
+    "กำหนด เดือนละ 1 ครั้ง (ใส่ ถึง 30 ก.ย. 2570 ต่อท้ายได้)"
+)
+
+
+def duty_period(rule: str, until: str, first_due: str) -> str:
+    """A duty's rule and range, as the confirmation shows it."""
+    return f"{rule} ถึง {until} · ครั้งแรก {first_due}"
+
+
+def duty_no_occurrence(rule: str, until: str) -> str:
+    """The range has no occurrence of the rule."""
+    return f"“{rule}” ถึง {until} ไม่มีรอบเหลือเลย — ใส่วันสิ้นสุดที่ไกลกว่านี้ เช่น ถึง 30 ก.ย. 2570"
+
+
+def duty_done(
+    number: int, title: str, month: str, done: int, total: int, next_due: str | None
+) -> str:
+    """One month's occurrence of a duty was done."""
+    head = f"✅ งาน #{number} “{title}” รอบ {month} เสร็จแล้ว ({done}/{total} เดือน)"
+    if next_due is None:
+        return f"{head}\nครบทุกรอบแล้ว 🎉"
+    return f"{head}\nครั้งถัดไป {next_due}"
+
+
+def duty_other_month_hint(number: int, example_month: str) -> str:
+    """How to close another month than the oldest one outstanding."""
+    return f"(ถ้าหมายถึงเดือนอื่น พิมพ์ เสร็จ #{number} {example_month})"
+
+
+def duty_month_already_done(number: int, month: str) -> str:
+    """That month's occurrence was done before."""
+    return f"งาน #{number} รอบ {month} ปิดไปแล้ว"
+
+
+def duty_no_such_month(number: int, month: str) -> str:
+    """The duty has no occurrence that month."""
+    return f"งาน #{number} ไม่มีรอบเดือน {month} (ดูรอบที่มีได้ใน งานของฉัน)"
+
+
+def duty_progress(done: int, total: int, late: list[str]) -> str:
+    """A duty's months done, and those late, for a task line."""
+    late_part = f" · ค้าง: {', '.join(late)}" if late else ""
+    return f"{done}/{total} เดือน{late_part}"
+
+
+def duty_when(rule: str, month: str, due: str) -> str:
+    """A duty's current occurrence, for a task line."""
+    return f"{rule} · รอบ {month} ({due})"
+
+
+def duty_stopped(number: int, last_month: str, outstanding: int) -> str:
+    """A duty will not recur after this month."""
+    left = f" ยังค้าง {outstanding} รอบ" if outstanding else ""
+    return f"หยุดทำซ้ำงาน #{number} แล้ว รอบสุดท้ายคือ {last_month}{left}"
+
+
+def duty_changed(number: int, rule: str, until: str, next_due: str) -> str:
+    """A duty's rule or range was changed (or a task became a duty)."""
+    return f"✅ งาน #{number} ทำซ้ำ {rule} ถึง {until} แล้ว\nครั้งถัดไป {next_due}"
+
+
+def duty_use_repeat(number: int) -> str:
+    """เลื่อน on a recurring duty: its dates come from its rule."""
+    return (
+        f"งาน #{number} เป็นงานทำซ้ำ วันกำหนดมาจากรอบของแต่ละเดือน "
+        f"เปลี่ยนรอบหรือวันสิ้นสุดด้วย ทำซ้ำ #{number} ทุกสิ้นเดือน ถึง 30 ก.ย. 2570"
+    )
+
+
+def duty_not_recurring(number: int) -> str:
+    """หยุด on a task that does not recur."""
+    return f"งาน #{number} ไม่ได้ทำซ้ำ (ตั้งได้ด้วย ทำซ้ำ #{number} ทุกสิ้นเดือน)"
+
+
 def task_cancelled(number: int, title: str) -> str:
     """A task was cancelled."""
     return f"ยกเลิกงาน #{number} “{title}” แล้ว (เปิดใหม่ได้ด้วย เปิดใหม่ #{number})"
@@ -327,9 +405,7 @@ def province_set(province: str, local_holidays: int) -> str:
 
 CALENDAR_SCOPE_ALL = "ทั้งประเทศ"
 CALENDAR_SCOPE_GROUP = "เฉพาะกลุ่มนี้"
-CALENDAR_DAY_NEEDED = (
-    "พิมพ์วันที่ต่อท้าย เช่น เพิ่มวันหยุด 2 ม.ค. 2569 วันหยุดพิเศษ (มติ ครม.)"
-)
+CALENDAR_DAY_NEEDED = "พิมพ์วันที่ต่อท้าย เช่น เพิ่มวันหยุด 2 ม.ค. 2569 วันหยุดพิเศษ (มติ ครม.)"
 CALENDAR_REASON_NEEDED = (
     "บอกเหตุผลหรือชื่อวันด้วย เช่น เพิ่มวันหยุด 2 ม.ค. 2569 วันหยุดพิเศษ (มติ ครม.) "
     "หรือ วันทำงานพิเศษ 27 ธ.ค. 2568 ชดเชยวันหยุดพิเศษ"
@@ -642,12 +718,16 @@ def export_link(month_label: str, scope: str, url: str, hours: int) -> str:
 
 EXPORT_SCOPE_GROUP = "งานของกลุ่มนี้"
 EXPORT_SCOPE_ALL = "ทุกกลุ่ม"
+
+
 def export_no_public_url(month_key: str) -> str:
     """No public address to link to yet; the command line gives the same workbook meanwhile."""
     return (
         "ยังสร้างลิงก์ดาวน์โหลดไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน "
         f"ระหว่างนี้ใช้คำสั่ง python -m bot export --month {month_key} -o report.xlsx"
     )
+
+
 EXPORT_LINK_EXPIRED = "ลิงก์ดาวน์โหลดนี้หมดอายุแล้ว — พิมพ์ ส่งออกรายงาน ในแชทอีกครั้งเพื่อรับลิงก์ใหม่"
 EXPORT_LINK_INVALID = "ลิงก์ดาวน์โหลดไม่ถูกต้อง — พิมพ์ ส่งออกรายงาน ในแชทเพื่อรับลิงก์ใหม่"
 
@@ -690,6 +770,14 @@ def report_topic(number: int, title: str) -> str:
 def report_status_done(on: str) -> str:
     """A task done (by the report's date)."""
     return f"เสร็จแล้ว ({on})"
+
+
+REPORT_STATUS_NO_OCCURRENCE = "ไม่มีรอบในเดือนนี้"
+
+
+def report_status_month_done(month: str) -> str:
+    """A recurring duty's occurrence of the report's month is done."""
+    return f"รอบ {month} เสร็จแล้ว"
 
 
 REPORT_STATUS_CANCELLED = "ยกเลิก"

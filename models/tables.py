@@ -162,12 +162,31 @@ class Task(SQLModel, table=True):
     start_date: date | None = None
     due_date: date | None = Field(default=None, index=True)
     recurrence: str | None = Field(default=None, max_length=120)  # scheduler.recurrence rule string
+    # A recurring duty: tracked per occurrence from repeat_from to repeat_until; its due_date is
+    # then the oldest occurrence not done yet (so reminders and overdue speak of that one).
+    repeat_from: date | None = None
+    repeat_until: date | None = None
     status: str = Field(default=TaskStatus.OPEN.value, max_length=16, index=True)
     progress: int = Field(default=0)  # percent, from the latest report
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     done_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class TaskOccurrence(SQLModel, table=True):
+    """One period of a recurring duty that was done; periods not done have no row."""
+
+    __tablename__ = "task_occurrence"
+    __table_args__ = (UniqueConstraint("task_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("task.id", ondelete="CASCADE"), nullable=False)
+    )
+    period: str = Field(max_length=7)  # "2024-03" (C.E. year, ISO), like progress_report.month
+    done_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    done_by_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class TaskOwner(SQLModel, table=True):

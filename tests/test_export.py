@@ -133,7 +133,11 @@ def test_the_export_of_a_scripted_month(
     assert second[7:] == ["สมศรี", "20 มี.ค. 2567 09:00", 80, "จัดอบรมแล้ว รอสรุปผล"]
     done = table[at["4.3.2"]]
     assert done[5:7] == ["เสร็จแล้ว (20 มี.ค. 2567)", 100] and done[7] is None
-    assert table[at["3.1.3"]][2] == "1 ต.ค. 2566 – 30 ก.ย. 2567 (ทุกสิ้นเดือน)"
+    # A monthly duty: its range, then its months (tracked from the import, March) done and late.
+    assert table[at["3.1.3"]][2] == (
+        "1 ต.ค. 2566 – 30 ก.ย. 2567 (ทุกสิ้นเดือน)\n0/7 เดือน · ค้าง: มี.ค. 2567"
+    )
+    assert table[at["3.1.3"]][5] == "ล่าช้า 2 วัน"  # March's summary was due on Fri 29 March
     assert table[at["3.1.1"]][5] == "ล่าช้า 18 วัน"
 
     late = rows(book[texts.REPORT_LATE_SHEET])
@@ -149,8 +153,12 @@ def test_the_export_of_a_scripted_month(
         "3.1.1",
         "3.1.2",
         "4.3.1",
+        "3.1.3",  # the monthly duties: March's occurrence, due 29 March, not done
+        "3.1.5",
+        "6.1.7",
     ]
-    assert late[-1][2:] == [PERSONNEL, "สมชาย, สมศรี", "22 มี.ค. 2567", 9]
+    assert late[10][2:] == [PERSONNEL, "สมชาย, สมศรี", "22 มี.ค. 2567", 9]
+    assert late[11][4:] == ["29 มี.ค. 2567", 2]
     assert numbers["4.3.2"] not in [row[0] for row in late]
 
 

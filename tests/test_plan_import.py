@@ -181,7 +181,10 @@ def test_import_creates_seven_topics_and_every_measure_and_step_with_its_dates(
             (
                 plan_id(task),
                 task.start_date.isoformat() if task.start_date else None,
-                task.due_date.isoformat() if task.due_date else None,
+                # A duty's due date is its current month's; its range ends at repeat_until.
+                (task.repeat_until or task.due_date).isoformat()
+                if (task.repeat_until or task.due_date)
+                else None,
                 task.recurrence,
             )
             for task in tasks
@@ -286,7 +289,7 @@ def test_tasks_of_a_bound_unit_follow_it_into_its_group_on_later_imports(
     session.add(group)
     session.flush()
     unit = session.exec(select(Unit).where(Unit.name == "งานพัสดุ/กองคลัง")).one()
-    binding = bind_unit(session, unit, group)
+    binding = bind_unit(session, unit, group, NOW)
     session.commit()
     assert (binding.measures, binding.steps, binding.meeting_day) == (2, 6, None)
 

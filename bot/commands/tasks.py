@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from bot import store, texts
+from bot import duties, store, texts
 from bot.context import SUPERVISORS, Context, Refusal
 from bot.router import TASK_NUMBER, Reply, command
 from models.tables import ProgressReport, Task, TaskKind, TaskStatus, Topic, Unit
+from scheduler.duties import DutyProgress, fiscal_year_end, is_duty
 from scheduler.messages import Button, Mention, escape_braces, text, text_with_mentions
-from scheduler.thaidate import format_date, format_month, format_period, parse_period
+from scheduler.recurrence import Recurrence, parse_recurrence
+from scheduler.thaidate import (
+    ThaiDateError,
+    format_date,
+    format_month,
+    format_period,
+    parse_date,
+    parse_month,
+    parse_period,
+)
 
 MAX_TITLE = 300
 _PERCENT = re.compile(r"(?P<percent>[0-9]{1,3})\s*(?:%|เปอร์เซ็นต์|เปอร์เซ็น)")
 # Keywords count only as words of their own: "ทบทวนกำหนดการ" is a title, not a due date.
 _KEYWORDS = re.compile(r"(?:^|(?<=\s))(กำหนดส่ง|กำหนด|หน่วยงาน|ประเด็นที่|ประเด็น)(?=\s|[0-9]|$)")
+_UNTIL = re.compile(r"\s+ถึง\s+")
+_STOP_WORDS = frozenset({"หยุด", "ปิด", "stop"})
 
 
 @command(
@@ -26,11 +38,11 @@ _KEYWORDS = re.compile(r"(?:^|(?<=\s))(กำหนดส่ง|กำหนด|
     args=r"(?P<rest>.*)",
     roles=SUPERVISORS,
     group_only=True,
-    usage="เพิ่มงาน <ชื่องาน> @คน กำหนด <วันที่>",
+    usage="เพิ่มงาน <ชื่องาน> @คน กำหนด <วันที่ | ทุกสิ้นเดือน | ทุกวันที่ N> [ถึง <วันที่>]",
     example="เพิ่มงาน จัดทำคู่มือ @สมชาย @สมศรี กำหนด 30 ก.ย. 2567",
 )
 def add_task(ctx: Context, rest: str) -> Reply:
-    """(หัวหน้า) เพิ่มงานให้คนที่แท็ก พร้อมวันกำหนดส่งหรือช่วงวันที่"""
+    """(หัวหน้า) เพิ่มงานให้คนที่แท็ก กำหนดเป็นวันที่ ช่วงวันที่ หรืองานทำซ้ำรายเดือน"""
     parts = _keyword_parts(rest)
     title = parts.get("", "").strip()
     if not title:
@@ -42,10 +54,13 @@ def add_task(ctx: Context, rest: str) -> Reply:
     when = parts.get("กำหนด", "").strip()
     if not when:
         raise Refusal(texts.add_task_needs_due())
-    start, due = parse_period(when, today=ctx.today)
+    repeating = _duty_rule(ctx, when)
+    start, due = (ctx.today, ctx.today) if repeating else parse_period(when, today=ctx.today)
     unit = _unit_named(ctx, parts["หน่วยงาน"].strip()) if parts.get("หน่วยงาน", "").strip() else None
     topic = _topic_numbered(ctx, parts["ประเด็น"]) if parts.get("ประเด็น", "").strip() else None
     assert ctx.group is not None and ctx.group.id is not None
+    if repeating is not None:
+        return _add_duty(ctx, title, when, repeating, unit, topic)
     task = Task(
         kind=TaskKind.TASK.value,
         group_id=ctx.group.id,
@@ -72,6 +87,59 @@ def add_task(ctx: Context, rest: str) -> Reply:
     fix = Button(f"ใช้ {format_date(later)}", f"เลื่อน #{number} {format_date(later)}")
     warning = texts.past_due_warning((ctx.today - due).days, format_date(later))
     return [added, text(warning, [fix])]
+
+
+def _duty_rule(ctx: Context, when: str) -> tuple[Recurrence, date] | None:
+    """A monthly rule and its last day from "ทุกสิ้นเดือน [ถึง 30 ก.ย. 2570]"; None for dates.
+
+    Without "ถึง" a duty runs to the end of the fiscal year (30 September).
+    """
+    rule_text, *until_text = _UNTIL.split(when, maxsplit=1)
+    try:
+        rule = parse_recurrence(rule_text)
+    except ThaiDateError:
+        return None
+    if not is_duty(rule):
+        raise Refusal(texts.DUTY_KINDS_HINT)
+    until = parse_date(until_text[0], today=ctx.today) if until_text else fiscal_year_end(ctx.today)
+    return rule, until
+
+
+def _add_duty(
+    ctx: Context,
+    title: str,
+    when: str,
+    repeating: tuple[Recurrence, date],
+    unit: Unit | None,
+    topic: Topic | None,
+) -> Reply:
+    """A recurring duty from today to its last day: one occurrence a month."""
+    assert ctx.group is not None and ctx.group.id is not None
+    rule, until = repeating
+    task = Task(
+        kind=TaskKind.TASK.value,
+        group_id=ctx.group.id,
+        unit_id=unit.id if unit else None,
+        topic_id=topic.id if topic else None,
+        title=title,
+        period_text=when[:500],
+        due_date=until,
+        created_by_id=ctx.sender.id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    duties.start(task, rule, ctx.today, until)
+    duty = duties.progress_of(ctx.session, task, frozenset())
+    if duty is None or duty.current is None:
+        raise Refusal(texts.duty_no_occurrence(rule.describe(), format_date(until)))
+    duties.reschedule(task, duty, ctx.now)
+    number = ctx.add_task(task, ctx.mentions)
+    mentions = [Mention(f"o{i}", person.line_user_id) for i, person in enumerate(ctx.mentions)]
+    period = texts.duty_period(
+        rule.describe(), format_date(until), format_date(duty.current.due, weekday=True)
+    )
+    template = texts.task_added(number, escape_braces(title), period, [m.key for m in mentions])
+    return text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
 
 
 def _next_anniversary(day: date, today: date) -> date:
@@ -106,8 +174,9 @@ def my_tasks(ctx: Context) -> Reply:
         return texts.my_tasks_none()
     mine.sort(key=lambda task: (task.due_date or date.max, task.id or 0))
     reported = store.reporters_by_task(ctx.session, [t.id for t in mine if t.id], ctx.month)
+    progress = _duty_progress(ctx, mine)
     if ctx.group is not None:
-        lines = [_task_line(ctx, task, reported) for task in mine]
+        lines = [_task_line(ctx, task, reported, progress) for task in mine]
         return text(texts.my_tasks(lines, None), ("สถานะ", "ช่วยเหลือ"))
     names = {g.id: g.name or g.line_group_id[-6:] for g in store.groups_of(ctx.session, ctx.sender)}
     lines = []
@@ -115,11 +184,16 @@ def my_tasks(ctx: Context) -> Reply:
         in_group = [task for task in mine if task.group_id == group_id]
         if in_group:
             lines.append(texts.group_heading(names.get(group_id, "")))
-            lines.extend(_task_line(ctx, task, reported) for task in in_group)
+            lines.extend(_task_line(ctx, task, reported, progress) for task in in_group)
     return text(texts.my_tasks(lines, None))
 
 
-def _task_line(ctx: Context, task: Task, reported: dict[int, set[int]]) -> str:
+def _task_line(
+    ctx: Context,
+    task: Task,
+    reported: dict[int, set[int]],
+    progress: dict[int, DutyProgress],
+) -> str:
     """One task in a list: number, title, period, how far the due date is, reported or not."""
     assert task.id is not None
     when = (
@@ -127,10 +201,30 @@ def _task_line(ctx: Context, task: Task, reported: dict[int, set[int]]) -> str:
         if task.due_date
         else (texts.NO_DATE)
     )
+    duty, rule = progress.get(task.id), duties.rule_of(task)
+    if duty is not None and duty.current is not None and rule is not None:
+        current = duty.current
+        late = [format_month(o.year, o.month, "short") for o in duty.late(ctx.today)]
+        month = format_month(current.year, current.month, "short")
+        when = texts.duty_when(rule.describe(), month, format_date(current.due))
+        when += " · " + texts.duty_progress(duty.done_count, duty.total, late)
     due = texts.due_phrase((task.due_date - ctx.today).days) if task.due_date else None
     return texts.my_task_line(
         task.id, task.title, when, due, ctx.sender.id in reported.get(task.id, set())
     )
+
+
+def _duty_progress(ctx: Context, tasks: list[Task]) -> dict[int, DutyProgress]:
+    """The occurrences of the recurring ones among `tasks`, by task id."""
+    recurring = [task for task in tasks if task.id is not None and duties.rule_of(task)]
+    done = duties.done_periods(ctx.session, [task.id for task in recurring if task.id])
+    found = {}
+    for task in recurring:
+        assert task.id is not None
+        duty = duties.progress_of(ctx.session, task, done.get(task.id, frozenset()))
+        if duty is not None:
+            found[task.id] = duty
+    return found
 
 
 @command(
@@ -178,12 +272,23 @@ def report(ctx: Context, number: str, body: str = "") -> Reply:
     return texts.report_saved(task.id, task.title, month_label, percent)
 
 
-@command("เสร็จ", "done", args=TASK_NUMBER, usage="เสร็จ #เลขงาน", example="เสร็จ #12")
-def finish(ctx: Context, number: str) -> Reply:
-    """(ผู้รับผิดชอบ/หัวหน้า) ปิดงานว่าเสร็จแล้ว"""
+@command(
+    "เสร็จ",
+    "done",
+    args=TASK_NUMBER + r"(?:\s+(?P<month>\S.*))?",
+    usage="เสร็จ #เลขงาน [เดือน ของงานทำซ้ำ]",
+    example="เสร็จ #12",
+)
+def finish(ctx: Context, number: str, month: str | None = None) -> Reply:
+    """(ผู้รับผิดชอบ/หัวหน้า) ปิดงานว่าเสร็จแล้ว (งานทำซ้ำ: ปิดรอบที่ค้างเก่าสุด)"""
     task = ctx.task(int(number))
     assert task.id is not None
     ctx.require_can_change(task)
+    duty = duties.progress_of(ctx.session, task)
+    if duty is not None:
+        return _finish_occurrence(ctx, task, duty, month)
+    if month is not None:
+        raise Refusal(texts.duty_not_recurring(task.id))
     if task.status != TaskStatus.OPEN.value:
         return texts.already_done(task.id)
     before = store.task_snapshot(task)
@@ -195,6 +300,93 @@ def finish(ctx: Context, number: str) -> Reply:
     )
     ctx.audit("task.done", "task", task.id, before=before, after=store.task_snapshot(task))
     return texts.task_done(task.id, task.title)
+
+
+def _finish_occurrence(ctx: Context, task: Task, duty: DutyProgress, month: str | None) -> Reply:
+    """Close one month of a duty: the month named, else the oldest not done."""
+    assert task.id is not None
+    if month is not None:
+        year, number = parse_month(month)
+        occurrence = duty.find(year, number)
+        label = format_month(year, number, "short")
+        if occurrence is None:
+            raise Refusal(texts.duty_no_such_month(task.id, label))
+        if occurrence.period in duty.done:
+            return texts.duty_month_already_done(task.id, label)
+    elif duty.current is None:
+        return texts.already_done(task.id)
+    else:
+        occurrence = duty.current
+    before = store.task_snapshot(task)
+    duties.close(ctx.session, task, occurrence, ctx.sender, ctx.now)
+    after = DutyProgress(duty.occurrences, duty.done | {occurrence.period})
+    duties.reschedule(task, after, ctx.now)
+    task.progress = after.done_count * 100 // max(after.total, 1)
+    ctx.audit(
+        "task.occurrence_done",
+        "task",
+        task.id,
+        before=before,
+        after=store.task_snapshot(task) | {"period": occurrence.period},
+    )
+    following = after.current
+    answer = texts.duty_done(
+        task.id,
+        task.title,
+        format_month(occurrence.year, occurrence.month, "short"),
+        after.done_count,
+        after.total,
+        format_date(following.due, weekday=True) if following is not None else None,
+    )
+    if month is None and occurrence.due < ctx.today and following is not None:
+        example = format_month(following.year, following.month, "short")
+        answer += "\n" + texts.duty_other_month_hint(task.id, example)
+    return answer
+
+
+@command(
+    "ทำซ้ำ",
+    args=TASK_NUMBER + r"\s+(?P<rule>.+)",
+    roles=SUPERVISORS,
+    usage="ทำซ้ำ #เลขงาน <ทุกสิ้นเดือน | ทุกวันที่ N | เดือนละ 1 ครั้ง> [ถึง <วันที่>] | หยุด",
+    example="ทำซ้ำ #12 ทุกสิ้นเดือน ถึง 30 ก.ย. 2570",
+)
+def set_repeat(ctx: Context, number: str, rule: str) -> Reply:
+    """(หัวหน้า) ตั้ง เปลี่ยน หรือหยุดการทำซ้ำรายเดือนของงาน"""
+    task = ctx.task(int(number))
+    assert task.id is not None
+    before = store.task_snapshot(task)
+    duty = duties.progress_of(ctx.session, task)
+    if rule.strip() in _STOP_WORDS:
+        if duty is None or task.repeat_until is None:
+            raise Refusal(texts.duty_not_recurring(task.id))
+        month_end = (ctx.today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        task.repeat_until = min(task.repeat_until, month_end - timedelta(days=1))
+        stopped = duties.progress_of(ctx.session, task, duty.done)
+        assert stopped is not None
+        duties.reschedule(task, stopped, ctx.now)
+        ctx.audit("task.repeat", "task", task.id, before=before, after=store.task_snapshot(task))
+        last = stopped.occurrences[-1] if stopped.occurrences else None
+        last_label = format_month(last.year, last.month, "short") if last else "—"
+        return texts.duty_stopped(task.id, last_label, stopped.total - stopped.done_count)
+    repeating = _duty_rule(ctx, rule)
+    if repeating is None:
+        raise Refusal(texts.DUTY_KINDS_HINT)
+    new_rule, until = repeating
+    done = duty.done if duty is not None else frozenset()
+    duties.start(task, new_rule, task.repeat_from or ctx.today, until)
+    changed = duties.progress_of(ctx.session, task, done)
+    if changed is None or changed.current is None:
+        raise Refusal(texts.duty_no_occurrence(new_rule.describe(), format_date(until)))
+    duties.reschedule(task, changed, ctx.now)
+    task.period_text = rule[:500]
+    ctx.audit("task.repeat", "task", task.id, before=before, after=store.task_snapshot(task))
+    return texts.duty_changed(
+        task.id,
+        new_rule.describe(),
+        format_date(until),
+        format_date(changed.current.due, weekday=True),
+    )
 
 
 @command(
@@ -209,6 +401,8 @@ def change_due(ctx: Context, number: str, when: str) -> Reply:
     task = ctx.task(int(number))
     assert task.id is not None
     ctx.require_can_change(task)
+    if duties.rule_of(task) is not None:
+        raise Refusal(texts.duty_use_repeat(task.id))
     start, due = parse_period(when, today=ctx.today)
     before = store.task_snapshot(task)
     old = (

@@ -49,7 +49,7 @@ def bind(ctx: Context, name: str = "") -> Reply:
     if unit.group_id is not None and unit.group_id != group.id:
         previous = ctx.session.get(ChatGroup, unit.group_id)
         moved_from = texts.group_label(previous.name, previous.line_group_id) if previous else None
-    binding = bind_unit(ctx.session, unit, group)
+    binding = bind_unit(ctx.session, unit, group, ctx.now)
     ctx.audit(
         "unit.bind",
         "unit",

@@ -6,13 +6,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot import store
+from bot import duties, store
 from bot.plan.document import ActionPlan, Measure, Step
 from models.tables import ChatGroup, ItaScore, Person, Task, TaskKind, Topic, Unit
+from scheduler.duties import is_duty
 from scheduler.recurrence import Recurrence
+
+# The plan is a Thai agency's: "this month" at import is a Bangkok month.
+PLAN_TIMEZONE = ZoneInfo("Asia/Bangkok")
 
 MAX_TITLE = 1000  # Task.title's column size; measure 1.1's text is longer (both bullets)
 
@@ -225,12 +230,39 @@ def _import_task(
     if unit.group_id is not None:
         wanted = wanted | {"group_id": unit.group_id}
     row = existing.get(key)
+    wanted = wanted | _duty_fields(run, row, wanted)
     if row is None:
         row = Task(source_key=key, created_at=run.now, updated_at=run.now, **wanted)
         run.upsert("task", key, row, wanted, new=True)
     else:
         run.upsert("task", key, row, wanted, new=False)
     return row
+
+
+def _duty_fields(run: _Importer, row: Task | None, wanted: dict[str, Any]) -> dict[str, Any]:
+    """A monthly step's range and current occurrence; nothing for other tasks.
+
+    Tracking starts with the month of the first import (or the step's start, if later):
+    months before the bot knew of the duty are not counted late. A re-import keeps the start
+    and the months done, so it changes nothing unless the file did.
+    """
+    rule_string = wanted.get("recurrence")
+    if not rule_string or not is_duty(Recurrence.from_rule_string(rule_string)):
+        return {}
+    start, until = wanted["start_date"], wanted["due_date"]
+    if row is not None and row.repeat_from is not None:
+        first = row.repeat_from
+    else:
+        first = max(start, run.now.astimezone(PLAN_TIMEZONE).date().replace(day=1))
+    fields: dict[str, Any] = {"repeat_from": first, "repeat_until": until}
+    probe = Task(**(wanted | fields))  # not added to the session: only read
+    done: frozenset[str] = frozenset()
+    if row is not None and row.id is not None:
+        done = duties.done_periods(run.session, [row.id])[row.id]
+    duty = duties.progress_of(run.session, probe, done)
+    if duty is not None and duty.occurrences:
+        fields["due_date"] = (duty.current or duty.occurrences[-1]).due
+    return fields
 
 
 def _import_scores(run: _Importer, plan: ActionPlan, topics: Mapping[int, Topic]) -> None:
@@ -320,7 +352,7 @@ class Binding:
     meeting_day: int | None  # set on the group from the unit's monthly meeting step
 
 
-def bind_unit(session: Session, unit: Unit, group: ChatGroup) -> Binding:
+def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> Binding:
     """Make the unit's measures and steps belong to `group`; later imports follow the binding.
 
     When the unit owns a meeting step ("ทุกวันที่ 15 ของเดือน") and the group has no meeting
@@ -339,6 +371,12 @@ def bind_unit(session: Session, unit: Unit, group: ChatGroup) -> Binding:
     )
     for task in tasks:
         task.group_id = group.id
+    session.flush()
+    for task in tasks:
+        # The group's calendar (its province, its own days) now decides the duty's dates.
+        duty = duties.progress_of(session, task)
+        if duty is not None:
+            duties.reschedule(task, duty, now)
     meeting_day = None
     if group.meeting_day is None:
         meeting_day = next(
