@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import calendar as _gregorian
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib.resources import files
 
 import holidays
-from holidays.calendars.chinese import _ChineseLunisolar
-from holidays.calendars.islamic import _IslamicMabimsLunar
 from holidays.constants import GOVERNMENT, PUBLIC
 
 from scheduler import texts
+from scheduler.festivals import SOUTHERN_BORDER_PROVINCES, festivals
 from scheduler.thaidate import format_date, format_month
 
 __all__ = [
@@ -135,9 +132,6 @@ _OFFICES_WORK = frozenset(
     }
 )
 
-# Southern festivals: the kinds used in the data file and texts.southern_holiday().
-_KINDS = ("chinese_new_year", "eid_al_fitr", "eid_al_adha")
-
 
 class NoWorkingDayError(ValueError):
     """No working day is left in the month; the message is Thai."""
@@ -184,41 +178,6 @@ def canonical_province(name: str) -> str:
 
 
 @cache
-def _southern_data() -> tuple[frozenset[str], dict[tuple[str, int], tuple[date, ...]]]:
-    """Provinces with the southern extras, and announced festival dates by (kind, year)."""
-    resource = files("scheduler").joinpath("data/southern_border_holidays.json")
-    raw = json.loads(resource.read_text(encoding="utf-8"))
-    announced: dict[tuple[str, int], tuple[date, ...]] = {}
-    for entry in raw["holidays"]:
-        day = date.fromisoformat(entry["date"])
-        key = (entry["kind"], day.year)
-        announced[key] = (*announced.get(key, ()), day)
-    return frozenset(raw["provinces"]), announced
-
-
-def _estimated_festivals(kind: str, year: int) -> tuple[date, ...]:
-    """Festival dates computed by the `holidays` package's lunar calendars."""
-    if kind == "chinese_new_year":
-        new_year, _ = _ChineseLunisolar().lunar_new_year_date(year)
-        return () if new_year is None else (new_year,)
-    # MABIMS (Malaysia/Singapore sighting) matched all six Thai announcements of 2023-2026;
-    # the Umm al-Qura default was a day early for four of them.
-    islamic = _IslamicMabimsLunar()
-    by_kind = {"eid_al_fitr": islamic.eid_al_fitr_dates, "eid_al_adha": islamic.eid_al_adha_dates}
-    return tuple(day for day, _ in by_kind[kind](year) if day.year == year)
-
-
-def _festivals(year: int) -> Iterator[tuple[date, str, bool]]:
-    """(date, kind, is_estimate) of every southern festival in the year."""
-    _, announced = _southern_data()
-    for kind in _KINDS:
-        if (kind, year) in announced:
-            yield from ((day, kind, False) for day in announced[kind, year])
-        else:
-            yield from ((day, kind, True) for day in _estimated_festivals(kind, year))
-
-
-@cache
 def _national(year: int) -> dict[date, _Day]:
     """Thai government holidays of the year: public + government categories, less _OFFICES_WORK."""
     package = holidays.country_holidays(
@@ -237,20 +196,23 @@ def _southern(year: int) -> dict[date, _Day]:
     """Southern border festivals of the year, with in-lieu days for those on a weekend."""
     days: dict[date, _Day] = {}
     # A festival on the last weekend of December puts its in-lieu day in January.
-    festivals = sorted([*_festivals(year - 1), *_festivals(year)])
-    for day, kind, estimate in festivals:
-        name = texts.southern_holiday(kind)
-        _add(days, day, name, estimate)
-        if day.weekday() >= 5:
+    found = (*festivals(year - 1), *festivals(year))
+    # Every festival first, so an in-lieu day skips a festival the day after (CNY Sun 3 Feb 2030,
+    # Eid al-Fitr Mon 4 Feb 2030: in lieu Tue 5 Feb).
+    for festival in found:
+        _add(days, festival.day, texts.southern_holiday(festival.kind), festival.estimate)
+    for festival in found:
+        if festival.day.weekday() >= 5:
             # นร 0215/ว274 (2538): a yearly holiday on a weekend is taken on the next working day.
-            substitute = day + _ONE_DAY
+            substitute = festival.day + _ONE_DAY
             while (
                 substitute.weekday() >= 5
                 or substitute in _national(substitute.year)
                 or substitute in days
             ):
                 substitute += _ONE_DAY
-            _add(days, substitute, texts.in_lieu(name), estimate)
+            name = texts.in_lieu(texts.southern_holiday(festival.kind))
+            _add(days, substitute, name, festival.estimate)
     return {day: entry for day, entry in days.items() if day.year == year}
 
 
@@ -264,8 +226,7 @@ def _add(days: dict[date, _Day], day: date, name: str, estimate: bool) -> None:
 @cache
 def _holidays(province: str | None, year: int) -> dict[date, _Day]:
     """Every holiday of the year for a province (None: the national calendar)."""
-    provinces, _ = _southern_data()
-    if province not in provinces:
+    if province not in SOUTHERN_BORDER_PROVINCES:
         return _national(year)
     merged = dict(_national(year))
     for day, extra in _southern(year).items():
@@ -319,7 +280,7 @@ class WorkCalendar:
         return self._holiday_name(d) is not None
 
     def is_estimate(self, d: date) -> bool:
-        """True when d is a holiday only by a computed, not yet announced, lunar date."""
+        """True when d is a holiday only by a computed Eid date not yet announced in Thailand."""
         if d in self._working or d in self._extra:
             return False
         entry = _holidays(self.province, d.year).get(d)

@@ -1,4 +1,4 @@
-"""The working-day calendar against the real 2023-2027 Thai government and Yala calendars."""
+"""The working-day calendar against the real 2023-2030 Thai government and Yala calendars."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from scheduler.calendar import (
     WorkCalendar,
     canonical_province,
 )
+from scheduler.festivals import ANNOUNCED, Announcement, computed_eid, festivals
 
 NATIONAL = WorkCalendar()
 YALA = WorkCalendar("ยะลา")
@@ -82,6 +83,9 @@ def test_monthly_meeting_on_the_15th(year: int, month: int, national: date, yala
         # Eid al-Fitr, Sat 21 Mar 2026, is taken on Mon 23 Mar in Yala.
         (NATIONAL, 2026, 3, 23, date(2026, 3, 23)),
         (YALA, 2026, 3, 23, date(2026, 3, 24)),
+        # Sat 15 May 2027; Yala's computed Eid al-Adha Sun 16 is taken on Mon 17.
+        (NATIONAL, 2027, 5, 15, date(2027, 5, 17)),
+        (YALA, 2027, 5, 15, date(2027, 5, 18)),
         # "Every 31st" in a 30-day month means its last day.
         (NATIONAL, 2024, 4, 31, date(2024, 4, 30)),
         # New Year's Day.
@@ -111,6 +115,14 @@ def test_meeting_on_other_days(
             "15 เม.ย. 2567 ตรงกับวันสงกรานต์ และ 16 เม.ย. 2567 ตรงกับวันหยุดชดเชยวันสงกรานต์",
         ),
         (NATIONAL, 2024, 7, None),
+        (
+            YALA,
+            2027,
+            5,
+            "15 พ.ค. 2570 ตรงกับวันเสาร์"
+            " และ 16 พ.ค. 2570 ตรงกับวันตรุษอีดิ้ลอัฎฮา (วันรายอฮัจยี) (ประมาณการ)"
+            " และ 17 พ.ค. 2570 ตรงกับวันหยุดชดเชยวันตรุษอีดิ้ลอัฎฮา (วันรายอฮัจยี) (ประมาณการ)",
+        ),
     ],
 )
 def test_meeting_shift_reason(
@@ -208,20 +220,6 @@ def test_several_holidays_on_one_day_read_as_one_phrase() -> None:
     assert name.endswith(", วันชาติ และวันพ่อแห่งชาติ")
 
 
-def test_yala_holidays_2024() -> None:
-    southern = [
-        (day, name)
-        for day, name in YALA.holidays_between(date(2024, 1, 1), date(2024, 12, 31))
-        if (day, name) not in NATIONAL.holidays_between(day, day)
-    ]
-    assert southern == [
-        (date(2024, 2, 10), "วันตรุษจีน"),
-        (date(2024, 2, 12), "ชดเชยวันตรุษจีน"),
-        (date(2024, 4, 10), "วันตรุษอีดิ้ลฟิตรี (วันรายอปอซอ)"),
-        (date(2024, 6, 17), "วันตรุษอีดิ้ลอัฎฮา (วันรายอฮัจยี)"),
-    ]
-
-
 @pytest.mark.parametrize(
     "day",
     [
@@ -236,12 +234,130 @@ def test_southern_in_lieu_days(province: str, day: date) -> None:
     assert NATIONAL.is_working_day(day)
 
 
-def test_years_beyond_the_data_file_are_estimates() -> None:
+FITR = "วันตรุษอีดิ้ลฟิตรี (วันรายอปอซอ)"
+ADHA = "วันตรุษอีดิ้ลอัฎฮา (วันรายอฮัจยี)"
+CNY = "วันตรุษจีน"
+
+# Yala's own days off as Thailand announced them (sources: docs/thai-dates.md), in-lieu days by
+# the นร 0215/ว274 rule; "(ประมาณการ)" marks an Eid not announced (Eid al-Adha 1447 was not found
+# announced; 1448 in 2027 has not been announced yet).
+YALA_DAYS = {
+    2024: [
+        (date(2024, 2, 10), CNY),
+        (date(2024, 2, 12), f"ชดเชย{CNY}"),
+        (date(2024, 4, 10), FITR),  # the computation agreed
+        (date(2024, 6, 17), ADHA),  # computed Sun 16 Jun
+    ],
+    2025: [
+        (date(2025, 1, 29), CNY),
+        (date(2025, 3, 31), FITR),  # computed Sun 30 Mar
+        (date(2025, 6, 7), ADHA),  # computed Fri 6 Jun
+        (date(2025, 6, 9), f"ชดเชย{ADHA}"),  # as Songkhla announced
+    ],
+    2026: [
+        (date(2026, 2, 17), CNY),
+        (date(2026, 3, 21), FITR),  # computed Fri 20 Mar
+        (date(2026, 3, 23), f"ชดเชย{FITR}"),
+        (date(2026, 5, 27), f"{ADHA} (ประมาณการ)"),
+    ],
+    2027: [
+        (date(2027, 2, 6), CNY),
+        (date(2027, 2, 8), f"ชดเชย{CNY}"),
+        (date(2027, 3, 9), f"{FITR} (ประมาณการ)"),
+        (date(2027, 5, 16), f"{ADHA} (ประมาณการ)"),
+        (date(2027, 5, 17), f"ชดเชย{ADHA} (ประมาณการ)"),
+    ],
+}
+
+# Umm al-Qura dates with no hand entry: (year, Hijri year, Eid al-Fitr, Eid al-Adha).
+COMPUTED_EIDS = [
+    (2028, 1449, date(2028, 2, 26), date(2028, 5, 5)),
+    (2029, 1450, date(2029, 2, 14), date(2029, 4, 24)),
+    (2030, 1451, date(2030, 2, 4), date(2030, 4, 13)),
+]
+
+
+def _yala_only(year: int) -> list[tuple[date, str]]:
+    """Yala's holidays of the year that the national calendar does not have."""
+    return [
+        (day, name)
+        for day, name in YALA.holidays_between(date(year, 1, 1), date(year, 12, 31))
+        if (day, name) not in NATIONAL.holidays_between(day, day)
+    ]
+
+
+@pytest.mark.parametrize("year", sorted(YALA_DAYS))
+def test_yala_days_off_are_the_announced_ones(year: int) -> None:
+    assert _yala_only(year) == YALA_DAYS[year]
+
+
+@pytest.mark.parametrize(("year", "hijri_year", "fitr", "adha"), COMPUTED_EIDS)
+def test_later_eids_come_from_the_computation(
+    year: int, hijri_year: int, fitr: date, adha: date
+) -> None:
+    assert computed_eid("eid_al_fitr", hijri_year) == fitr
+    assert computed_eid("eid_al_adha", hijri_year) == adha
+    eids = [(f.day, f.estimate) for f in festivals(year) if f.kind != "chinese_new_year"]
+    assert eids == [(fitr, True), (adha, True)]
+    assert YALA.holiday_name(fitr) == f"{FITR} (ประมาณการ)"
+    assert f"{ADHA} (ประมาณการ)" in (YALA.holiday_name(adha) or "")
+    assert not YALA.is_working_day(fitr)
+    assert YALA.is_estimate(adha)
+
+
+def test_no_hand_entry_beyond_the_announcements() -> None:
+    # 1448 AH (2027) is not announced yet: every later Eid is computed.
+    assert max(a.hijri_year for a in ANNOUNCED) == 1447
+    assert not any(a.day.year >= 2027 for a in ANNOUNCED)
+
+
+@pytest.mark.parametrize("announcement", ANNOUNCED, ids=lambda a: f"{a.kind}-{a.hijri_year}")
+def test_announcements_are_within_a_day_of_the_computation(announcement: Announcement) -> None:
+    # Moon sighting moves an Eid by a day at most; more means a typo in the table.
+    computed = computed_eid(announcement.kind, announcement.hijri_year)
+    assert abs((announcement.day - computed).days) <= 1
+    assert announcement.source
+
+
+def test_where_the_computation_and_the_announcements_differ() -> None:
+    differ = {
+        (a.kind, a.hijri_year): (a.day - computed_eid(a.kind, a.hijri_year)).days
+        for a in ANNOUNCED
+        if a.day != computed_eid(a.kind, a.hijri_year)
+    }
+    # Umm al-Qura (Saudi) ran a day ahead of Thailand's sighting every time but Eid al-Fitr 1445.
+    assert differ == {
+        ("eid_al_fitr", 1444): 1,
+        ("eid_al_adha", 1444): 1,
+        ("eid_al_adha", 1445): 1,
+        ("eid_al_fitr", 1446): 1,
+        ("eid_al_adha", 1446): 1,
+        ("eid_al_fitr", 1447): 1,
+    }
+
+
+def test_estimates_are_only_unannounced_eids() -> None:
     assert not YALA.is_estimate(date(2024, 6, 17))
-    assert YALA.is_estimate(date(2027, 3, 10))  # Eid al-Fitr 1448, MABIMS estimate
-    assert YALA.holiday_name(date(2027, 3, 10)) == "วันตรุษอีดิ้ลฟิตรี (วันรายอปอซอ) (ประมาณการ)"
-    assert YALA.is_estimate(date(2027, 2, 8))  # in lieu of the estimated CNY, Sat 6 Feb 2027
-    assert not NATIONAL.is_estimate(date(2027, 3, 10))
+    assert YALA.is_estimate(date(2026, 5, 27))  # Eid al-Adha 1447, not found announced
+    assert YALA.is_estimate(date(2027, 5, 17))  # in lieu of the computed Sun 16 May 2027
+    # Chinese New Year is a computed calendar with nothing to sight: never an estimate.
+    assert not YALA.is_estimate(date(2027, 2, 8))
+    assert not NATIONAL.is_estimate(date(2027, 3, 9))
+    assert NATIONAL.is_working_day(date(2027, 3, 9))
+    # An admin's override settles an estimate.
+    settled = WorkCalendar.with_overrides(
+        "ยะลา", [(date(2027, 3, 9), "ทำงาน", False), (date(2027, 3, 10), FITR, True)]
+    )
+    assert settled.is_working_day(date(2027, 3, 9))
+    assert not settled.is_estimate(date(2027, 3, 9))
+    assert settled.holiday_name(date(2027, 3, 10)) == FITR
+
+
+def test_an_in_lieu_day_skips_a_festival_the_day_after() -> None:
+    # Chinese New Year Sun 3 Feb 2030, Eid al-Fitr (computed) Mon 4 Feb 2030.
+    assert YALA.holiday_name(date(2030, 2, 4)) == f"{FITR} (ประมาณการ)"
+    assert YALA.holiday_name(date(2030, 2, 5)) == f"ชดเชย{CNY}"
+    assert YALA.next_working_day(date(2030, 2, 1)) == date(2030, 2, 6)
 
 
 @pytest.mark.parametrize("name", ["ยะลา", "Yala", "yala", "จังหวัดยะลา", "จ.ยะลา", " YALA "])
