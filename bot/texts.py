@@ -351,6 +351,15 @@ def meeting_next(when: str, clock: str, reason: str | None, group_name: str | No
     return f"🗓️ ประชุมประจำเดือนครั้งถัดไป{where}\n{when} เวลา {clock} น.{moved}"
 
 
+def meeting_rule_ended(until: str, group_name: str | None) -> str:
+    """The group's meetings (from the plan's range) ended."""
+    where = f"กลุ่ม {group_name}" if group_name else "กลุ่มนี้"
+    return (
+        f"การประชุมประจำเดือนตามแผนของ{where}สิ้นสุดแล้ว ({until}) "
+        "หัวหน้าตั้งต่อได้ เช่น ตั้งประชุม ทุกวันที่ 15 เวลา 09:30"
+    )
+
+
 def meeting_not_set(group_name: str | None) -> str:
     """The group has no monthly meeting rule."""
     where = f"กลุ่ม {group_name}" if group_name else "กลุ่มนี้"

@@ -103,6 +103,8 @@ class ChatGroup(SQLModel, table=True):
     reminder_time: str = Field(default="08:30", max_length=5, index=True)
     meeting_day: int | None = Field(default=None)  # None: no monthly meeting rule
     meeting_time: str = Field(default="09:30", max_length=5)
+    # The last day of the meeting rule: a plan's meetings (Dec–Sep) end with it unless renewed.
+    meeting_until: date | None = None
     joined_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     left_at: datetime | None = Field(default=None, sa_column=_utc_column())
 

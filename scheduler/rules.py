@@ -64,6 +64,7 @@ class GroupFacts:
     reminder_time: time = DEFAULT_REMINDER_TIME
     meeting_day: int | None = None
     meeting_time: str = "09:30"
+    meeting_until: date | None = None  # no meetings after this day (a plan's range ended)
     tasks: tuple[TaskFacts, ...] = ()
     supervisors: tuple[Member, ...] = ()
     missed: tuple[MissedFacts, ...] = ()
@@ -151,6 +152,13 @@ def _addressed(people: Sequence[Member], text: str) -> Line:
     return (*_mentions(people)[1:], " ", text)
 
 
+def meeting_in_range(meeting_day: int, meeting: date, until: date | None) -> bool:
+    """Whether a month's meeting is within the rule's range (judged by the day it names)."""
+    if until is None:
+        return True
+    return meeting.replace(day=min(meeting_day, _month_end(meeting).day)) <= until
+
+
 def _meeting_lines(group: GroupFacts, day: date) -> tuple[list[Line], list[str]]:
     """Lines and item keys for a meeting on this day or the next working day."""
     if group.meeting_day is None:
@@ -164,6 +172,8 @@ def _meeting_lines(group: GroupFacts, day: date) -> tuple[list[Line], list[str]]
             meeting = calendar.meeting_date(year, month, group.meeting_day)
         except NoWorkingDayError:
             continue  # no working day left for the meeting that month: nothing to announce
+        if not meeting_in_range(group.meeting_day, meeting, group.meeting_until):
+            continue
         if day == meeting:
             lines.append((texts.meeting_today(_day_label(meeting), group.meeting_time),))
             items.append(f"meeting:{meeting.isoformat()}")

@@ -167,6 +167,7 @@ def load_groups(
             reminder_time=clock_time(group.reminder_time),
             meeting_day=group.meeting_day,
             meeting_time=group.meeting_time,
+            meeting_until=group.meeting_until,
         )
         start = min(since, retry_since.get(group.line_group_id, since))
         days = [day for day, _ in reminder_instants(bare, start, until, tz)]

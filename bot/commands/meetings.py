@@ -15,6 +15,7 @@ from scheduler.calendar import (
 )
 from scheduler.group_calendar import calendar_for
 from scheduler.recurrence import parse_recurrence
+from scheduler.rules import meeting_in_range
 from scheduler.thaidate import format_date
 
 
@@ -32,6 +33,10 @@ def next_meeting(ctx: Context) -> Reply:
             continue
         calendar = calendar_for(ctx.session, group)
         when, reason = _upcoming_meeting(calendar, group.meeting_day, ctx.today)
+        if not meeting_in_range(group.meeting_day, when, group.meeting_until):
+            assert group.meeting_until is not None
+            answers.append(texts.meeting_rule_ended(format_date(group.meeting_until), name))
+            continue
         answers.append(
             texts.meeting_next(
                 format_date(when, "long", weekday=True), group.meeting_time, reason, name
@@ -78,6 +83,7 @@ def set_meeting(ctx: Context, rule: str) -> Reply:
     group = ctx.group
     assert group is not None
     before = {"meeting_day": group.meeting_day, "meeting_time": group.meeting_time}
+    group.meeting_until = None  # set (or renewed) by a supervisor: no end
     if rule.strip() in {"ปิด", "off", "ยกเลิก"}:
         group.meeting_day = None
         ctx.audit(

@@ -379,10 +379,12 @@ def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> 
             duties.reschedule(task, duty, now)
     meeting_day = None
     if group.meeting_day is None:
-        meeting_day = next(
-            (day for task in tasks if (day := meeting_day_of(task)) is not None), None
-        )
-        group.meeting_day = meeting_day
+        step = next((task for task in tasks if meeting_day_of(task) is not None), None)
+        if step is not None:
+            meeting_day = meeting_day_of(step)
+            group.meeting_day = meeting_day
+            # The plan's meetings run over its range (Dec–Sep) and end with it unless renewed.
+            group.meeting_until = step.repeat_until or step.due_date
     session.flush()
     return Binding(
         unit=unit,

@@ -142,3 +142,32 @@ def test_the_seed_s_monthly_steps_are_duties_from_the_month_of_import(engine: En
     assert found["1.2.2"] == (march_1, march_1.replace(month=9, day=15), march_1.replace(day=29))
     for item in ("1.4.2", "3.1.3", "3.1.5", "5.1.2", "6.1.7"):
         assert found[item] == (march_1, march_1.replace(month=9, day=30), march_1.replace(day=29))
+
+
+def test_the_plan_s_meetings_stop_after_september_unless_renewed(
+    chat: Chat, imported: Engine, clock: MutableClock, settings: Settings, fake_line: FakeLine
+) -> None:
+    name_supervisor(chat)
+    assert "ทุกวันที่ 15" in said(chat.say("ผูกหน่วยงาน สำนักปลัดเทศบาล งานธุรการ", SUPERVISOR))
+    clock.now = at("2024-09-02")
+    assert "วันจันทร์ที่ 16 กันยายน พ.ศ. 2567" in said(chat.say("ประชุม", OFFICER_A))
+    clock.now = at("2024-09-17")
+    ended = said(chat.say("ประชุม", OFFICER_A))
+    assert "การประชุมประจำเดือนตามแผนของกลุ่มนี้สิ้นสุดแล้ว (15 ก.ย. 2567)" in ended
+
+    line = LineClient(ACCESS_TOKEN, fake_line.base_url, timeout=2)
+    try:
+        for day in ("2024-09-16", "2024-10-15"):
+            tick(imported, line, settings, at(day).replace(hour=8, minute=30))
+        meetings = [
+            m["text"]
+            for push in fake_line.pushes
+            for m in push.body["messages"]
+            if "ประชุมประจำเดือน" in m["text"]
+        ]
+        assert len(meetings) == 1 and "16 ก.ย. 2567" in meetings[0]  # none in October
+
+        chat.say("ตั้งประชุม ทุกวันที่ 15 เวลา 09:30", SUPERVISOR)  # renewed, with no end
+        assert "วันอังคารที่ 15 ตุลาคม พ.ศ. 2567" in said(chat.say("ประชุม", OFFICER_A))
+    finally:
+        line.close()

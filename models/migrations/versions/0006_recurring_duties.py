@@ -1,7 +1,8 @@
 """Recurring duties tracked per occurrence: task.repeat_from/repeat_until, task_occurrence
 
 A recurring task keeps the range it repeats over; each period done is one task_occurrence row
-(periods not done have none: storage grows with what happened, not with the calendar).
+(periods not done have none: storage grows with what happened, not with the calendar). A
+group's meeting rule may end (chat_group.meeting_until), as a plan's Dec–Sep meetings do.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,6 +27,8 @@ def upgrade() -> None:
     with op.batch_alter_table("task") as batch_op:
         batch_op.add_column(sa.Column("repeat_from", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("repeat_until", sa.Date(), nullable=True))
+    with op.batch_alter_table("chat_group") as batch_op:
+        batch_op.add_column(sa.Column("meeting_until", sa.Date(), nullable=True))
     op.create_table(
         "task_occurrence",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -45,6 +48,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     op.drop_table("task_occurrence")
+    with op.batch_alter_table("chat_group") as batch_op:
+        batch_op.drop_column("meeting_until")
     with op.batch_alter_table("task") as batch_op:
         batch_op.drop_column("repeat_until")
         batch_op.drop_column("repeat_from")
