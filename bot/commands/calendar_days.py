@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlmodel import col, func, select
 
-from bot import texts
+from bot import duties, texts
 from bot.context import SUPERVISORS, Context, Refusal
 from bot.router import Reply, command
 from models.tables import (
@@ -204,7 +204,9 @@ def _record(
     ctx.audit("calendar.day", "holiday_override", f"{where.scope}:{day}", before=was, after=now_is)
     holiday = kind == OverrideKind.HOLIDAY
     notice_reason = reason if kind is not None else texts.calendar_withdrawn_name(reason)
-    told = _tell(ctx, day, where, before, after, holiday, notice_reason)
+    groups = _groups_in(ctx, where)
+    _reschedule_duties(ctx, day, groups)
+    told = _tell(ctx, day, where, groups, before, after, holiday, notice_reason)
     return texts.calendar_recorded(
         _when(day), holiday, reason, where.label, told, undone=undone or kind is None
     )
@@ -224,17 +226,39 @@ def _month_overrides(ctx: Context, day: date) -> list[HolidayOverride]:
     ]
 
 
+def _reschedule_duties(ctx: Context, day: date, groups: list[ChatGroup]) -> None:
+    """Monthly duties due in the day's month follow the new calendar (a month end may move)."""
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    group_ids = [group.id for group in groups if group.id is not None]
+    if not group_ids:
+        return
+    recurring = ctx.session.exec(
+        select(Task).where(
+            col(Task.group_id).in_(group_ids),
+            col(Task.repeat_until).is_not(None),
+            Task.status == TaskStatus.OPEN.value,
+            col(Task.due_date) >= first,
+            col(Task.due_date) <= last,
+        )
+    ).all()
+    for task in recurring:
+        duty = duties.progress_of(ctx.session, task)
+        if duty is not None:
+            duties.reschedule(task, duty, ctx.now)
+
+
 def _tell(
     ctx: Context,
     day: date,
     where: Where,
+    groups: list[ChatGroup],
     before: list[HolidayOverride],
     after: list[HolidayOverride],
     holiday: bool,
     reason: str,
 ) -> int:
     """Queue one notice for each group in scope the day moves something for; how many."""
-    groups = _groups_in(ctx, where)
     deadlines = _deadlines_on(ctx, day, where)
     change_id = uuid.uuid4().hex
     told = 0

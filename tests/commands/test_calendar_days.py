@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from bot.line_api import LineClient
 from models.settings import Settings
-from models.tables import AuditEntry, Delivery, HolidayOverride
+from models.tables import AuditEntry, Delivery, HolidayOverride, Task
 from scheduler.clock import tick
 from tests.support.chat import Chat, add_task, name_supervisor, said
 from tests.support.events import (
@@ -175,3 +175,17 @@ def test_bad_input_is_answered_with_what_to_type(
     assert expected in answer, answer
     with Session(engine) as session:
         assert session.exec(select(HolidayOverride)).all() == []
+
+
+def test_a_monthly_duty_follows_a_new_day_off_at_once(chat: Chat, engine: Engine) -> None:
+    name_supervisor(chat)
+    answer = chat.say(
+        "เพิ่มงาน สรุปผลการจัดซื้อจัดจ้าง @สมชาย กำหนด ทุกสิ้นเดือน",
+        SUPERVISOR,
+        (OFFICER_A, "@สมชาย"),
+    )
+    assert "ครั้งแรก ศ. 29 มี.ค. 2567" in said(answer)
+    chat.say("เพิ่มวันหยุด 29 มี.ค. 2567 วันหยุดพิเศษ", ADMIN, group=None)
+    with Session(engine) as session:
+        [duty] = session.exec(select(Task).where(Task.recurrence == "month_end")).all()
+    assert duty.due_date == date(2024, 3, 28)  # March's summary is due a day earlier now
