@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # --- Conversations (bot) ----------------------------------------------------------------
 # The help line of each command is its handler's docstring (bot/commands/): adding a
 # command touches one function; everything else the bot says in chat is here.
@@ -512,9 +514,12 @@ def status_counts(done: int, open_: int, late: int) -> str:
     return f"เสร็จ {done} · ค้าง {open_} · เลยกำหนด {late}"
 
 
-def status_late_line(number: int, title: str, owners: str, days_late: int) -> str:
-    """A late task in a status card."""
-    return f"#{number} {title} — {owners} (เลย {days_late} วัน)"
+def status_late_line(
+    number: int, title: str, owners: str, days_late: int, months: Sequence[str] = ()
+) -> str:
+    """One late task in the status card (a monthly duty names its months not done)."""
+    months_part = f" · ค้าง: {', '.join(months)}" if months else ""
+    return f"#{number} {title} — {owners} (เลย {days_late} วัน{months_part})"
 
 
 def status_unreported(names: list[str], month_label: str) -> str:

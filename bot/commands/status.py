@@ -9,7 +9,7 @@ from itertools import chain
 
 from sqlmodel import Session, col, select
 
-from bot import store, texts
+from bot import duties, store, texts
 from bot.cards import TopicCard, status_card
 from bot.context import SUPERVISORS, Context, display_name
 from bot.router import Reply, command
@@ -52,7 +52,9 @@ def status(ctx: Context) -> Reply:
 def _topic_card(topic: TopicStatus, month_label: str) -> TopicCard:
     """One topic's numbers worded for its status bubble."""
     late_lines = [
-        texts.status_late_line(late.number, late.title, ", ".join(late.owners), late.days_late)
+        texts.status_late_line(
+            late.number, late.title, ", ".join(late.owners), late.days_late, late.months_late
+        )
         for late in topic.late[:MAX_LATE_LINES]
     ]
     if len(topic.late) > MAX_LATE_LINES:
@@ -75,6 +77,7 @@ class LateTask:
     title: str
     owners: list[str]
     days_late: int
+    months_late: list[str] = field(default_factory=list)  # a monthly duty's months not done
 
 
 @dataclass
@@ -122,6 +125,7 @@ def summarize(
                     task.title,
                     [names.get(o, "?") for o in task_owners],
                     (today - task.due_date).days,
+                    _months_late(session, task, today),
                 )
             )
         started = task.start_date is None or task.start_date <= today
@@ -135,6 +139,14 @@ def summarize(
                 summary.unreported.append(name)
     ordered = sorted(by_topic.items(), key=lambda item: (item[0] is None, _number(topics, item[0])))
     return [summary for _, summary in ordered]
+
+
+def _months_late(session: Session, task: Task, today: date) -> list[str]:
+    """The months a late duty has not done ("พ.ย. 2566"); nothing for other tasks."""
+    duty = duties.progress_of(session, task)
+    if duty is None:
+        return []
+    return [format_month(o.year, o.month, "short") for o in duty.late(today)]
 
 
 def _number(topics: dict[int | None, Topic], topic_id: int | None) -> int:

@@ -56,7 +56,8 @@ def test_a_month_end_duty_across_a_fiscal_year(
     mine = said(chat.say("งานของฉัน", OFFICER_A))
     assert "ทุกสิ้นเดือน · รอบ พ.ย. 2566 (30 พ.ย. 2566)" in mine
     assert "1/12 เดือน · ค้าง: พ.ย. 2566" in mine and "เลยกำหนด 18 วัน" in mine
-    assert f"#{number} {SUMMARY} — สมชาย (เลย 18 วัน)" in said(chat.say("สถานะ", OFFICER_A))
+    status = said(chat.say("สถานะ", OFFICER_A))
+    assert f"#{number} {SUMMARY} — สมชาย (เลย 18 วัน · ค้าง: พ.ย. 2566)" in status
     line = LineClient(ACCESS_TOKEN, fake_line.base_url, timeout=2)
     try:
         tick(engine, line, settings, datetime(2023, 12, 18, 8, 30, tzinfo=BANGKOK))  # a Monday
