@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.webhook import WebhookParser
+from linebot.v3.webhook import SignatureValidator
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import (
     DBAPIError,
@@ -54,7 +53,7 @@ class Services:
 
     settings: Settings
     engine: Engine
-    parser: WebhookParser
+    signature: SignatureValidator
     line: LineClient
     inbox: InboxWorker
     courier: AnswerCourier
@@ -119,7 +118,7 @@ def create_app(
     services = Services(
         settings=settings,
         engine=engine,
-        parser=WebhookParser(settings.line_channel_secret),
+        signature=SignatureValidator(settings.line_channel_secret),
         line=line,
         inbox=inbox,
         courier=conversation.courier,
@@ -139,12 +138,11 @@ def create_app(
         body = request.get_data(as_text=True)
         if not signature:
             return _error("missing X-Line-Signature header"), 400
-        try:
-            services.parser.parse(body, signature)
-            raw_events = _raw_events(body)
-        except InvalidSignatureError:
+        if not services.signature.validate(body, signature):
             return _error("invalid signature"), 400
-        except (ValueError, KeyError, TypeError, AttributeError):
+        try:
+            raw_events = _raw_events(body)
+        except (ValueError, RecursionError):
             return _error("malformed webhook body"), 400
         if not raw_events:
             return jsonify(ok=True), 200
@@ -316,12 +314,31 @@ def services_of(app: Flask) -> Services:
 
 
 def _raw_events(body: str) -> list[dict[str, Any]]:
-    """The events of a webhook body as plain dicts (the signature was already checked)."""
+    """The events of a webhook body as plain dicts (the signature was already checked).
+
+    ValueError (or RecursionError, for absurd nesting) when the body itself is not a webhook:
+    the whole request is refused. One event of a shape we cannot use is dropped and logged,
+    and costs only itself: LINE's older events lack webhookEventId, deliveryContext and mode,
+    and a new kind of event may come any day.
+    """
     payload = json.loads(body)
-    events = payload["events"]
-    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
-        raise ValueError("events must be a list of objects")
-    return events
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list):
+        raise ValueError("a webhook body is an object with a list of events")
+    usable = [event for event in events if _usable(event)]
+    if len(usable) != len(events):
+        log.warning("dropped %d webhook event(s) without a type", len(events) - len(usable))
+    return usable
+
+
+def _usable(event: object) -> bool:
+    """An event we can store: an object with a type, and a source object if it has one."""
+    return (
+        isinstance(event, dict)
+        and isinstance(event.get("type"), str)
+        and bool(event["type"])
+        and isinstance(event.get("source", {}), dict)
+    )
 
 
 def _is_unavailable(error: BaseException) -> bool:

@@ -125,3 +125,39 @@ def test_healthz_is_503_when_the_database_does_not_answer(settings: Settings) ->
     assert response.status_code == 503
     assert response.get_json()["database"] == "cannot store"
     services_of(app).close()
+
+
+# LINE's older fixture shape (line-bot-sdk's tests/text/webhook.json): no webhookEventId,
+# deliveryContext or mode.
+OLDER_SHAPE = {
+    "replyToken": "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA",
+    "type": "message",
+    "timestamp": 1462629479859,
+    "source": {"type": "user", "userId": "U206d25c2ea6bd87c17655609a1c37cb8"},
+    "message": {"id": "325708", "type": "text", "text": "Hello, world"},
+}
+
+
+def test_one_event_of_another_shape_costs_only_itself(signed: SignedPost, engine: Engine) -> None:
+    current = text_message("ช่วยเหลือ")
+    response = signed(
+        {
+            "destination": "U" + "d" * 32,
+            "events": [OLDER_SHAPE, {"no": "type"}, "not an object", current],
+        }
+    )
+    assert response.status_code == 200
+    rows = stored_events(engine)
+    assert [row.event_type for row in rows] == ["message", "message"]
+    assert rows[0].webhook_event_id.startswith("sha256:")  # no webhookEventId: a content hash
+    assert rows[1].webhook_event_id == current["webhookEventId"]
+
+
+def test_a_body_that_is_not_a_webhook_is_400_never_500(signed: SignedPost, engine: Engine) -> None:
+    depth = 200_000
+    absurd = b'{"events": [' + b"[" * depth + b"]" * depth + b"]}"
+    for body in (absurd, b"not json", b'{"events": {}}', b"[]", b'{"destination": "U1"}'):
+        response = signed(body)
+        assert response.status_code == 400, body[:40]
+        assert response.get_json() == {"error": "malformed webhook body"}
+    assert stored_events(engine) == []
