@@ -12,6 +12,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+CONNECT_TIMEOUT = 5  # seconds to reach PostgreSQL before a connection attempt fails
+
 
 def normalise_url(url: str) -> str:
     """Use the psycopg 3 driver for plain postgres URLs (Heroku-style `postgres://` too)."""
@@ -35,6 +37,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _WriterTurns(engine.url.database or "").watch(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # An unreachable server must fail in seconds, not after the OS's TCP timeout (minutes):
+    # the webhook then keeps the event in its spool and still answers LINE in time.
+    if "connect_timeout" not in url:
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
     return create_engine(url, **kwargs)
 
 
