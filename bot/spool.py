@@ -58,7 +58,8 @@ class EventSpool:
     def __init__(self, folder: Path, limit_bytes: int) -> None:
         self.folder = folder
         self.limit_bytes = limit_bytes
-        self._lock = threading.Lock()  # one appender or drainer at a time, in this process
+        self._lock = threading.Lock()  # guards the file's bookkeeping; never held on the database
+        self._draining = threading.Lock()  # one drainer at a time
         self._file: IO[bytes] | None = None
         self._path: Path | None = None
         self._drained_upto = 0  # bytes of our file already stored (the file is cut at the end)
@@ -103,27 +104,37 @@ class EventSpool:
         """Store what stopped processes left, then our own waiting bodies, oldest first.
 
         Stops at the first body the database cannot take now (the rest wait for the next
-        call). Returns how many bodies were stored.
+        call). Returns how many bodies were stored. The database is called without holding
+        the append lock: a webhook never waits on a slow database to spool its body.
         """
-        stored = self._drain_left_behind(store)
-        with self._lock:
-            if self._file is None or self._path is None or not self._waiting:
-                return stored
-            with open(self._path, "rb") as reader:
-                reader.seek(self._drained_upto)
-                for line in reader:
+        with self._draining:
+            stored = self._drain_left_behind(store)
+            while True:
+                with self._lock:
+                    if self._path is None or not self._waiting:
+                        return stored
+                    path, start, end = self._path, self._drained_upto, self._size
+                with open(path, "rb") as reader:
+                    reader.seek(start)
+                    batch = reader.read(end - start).splitlines(keepends=True)
+                for line in batch:
                     outcome = self._store_line(line, store)
                     if outcome == "wait":
                         return stored
-                    self._drained_upto += len(line)
-                    self._waiting -= 1
                     stored += outcome == "stored"
-            # Everything is in the database: start the file afresh.
-            self._file.truncate(0)
-            self._file.seek(0)
-            os.fsync(self._file.fileno())
-            self._drained_upto = self._size = self._waiting = 0
-        return stored
+                    with self._lock:
+                        self._drained_upto += len(line)
+                        self._waiting -= 1
+                        if not self._waiting:
+                            self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        """Everything in our file is in the database: empty it (the lock is held)."""
+        assert self._file is not None
+        self._file.truncate(0)
+        self._file.seek(0)
+        os.fsync(self._file.fileno())
+        self._drained_upto = self._size = 0
 
     def close(self) -> None:
         """Release our file (kept on disk when it still holds bodies, for the next process)."""

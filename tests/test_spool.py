@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,3 +185,32 @@ def test_nothing_is_written_until_a_body_must_wait(
     for body in bodies(waiting):
         spool.append(body, T0)
     assert (tmp_path / "spool").exists() == bool(waiting)
+
+
+def test_appending_never_waits_for_a_drain_stuck_on_the_database(
+    tmp_path: Path, open_spool: Callable[..., EventSpool]
+) -> None:
+    spool, database = open_spool(tmp_path), Database()
+    spool.append(bodies(1)[0], T0)
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(body: str, received_at: datetime) -> None:
+        entered.set()
+        release.wait(10)  # the database hangs until the test lets it go
+        database(body, received_at)
+
+    drainer = threading.Thread(target=spool.drain, args=(slow,))
+    drainer.start()
+    assert entered.wait(10)
+    appended = threading.Thread(target=spool.append, args=(bodies(2, 1)[0], T0))
+    appended.start()
+    appended.join(2)
+    try:
+        assert not appended.is_alive()  # spooled while the drain waited on the database
+        assert spool.state().waiting == 2
+    finally:
+        release.set()
+        drainer.join(10)
+    # The drain went on to the body spooled meanwhile: both stored, in order.
+    assert [body for body, _ in database.stored] == bodies(2)
+    assert spool.drain(database) == 0 and not spool.holding
