@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -26,7 +23,7 @@ from models.settings import Settings
 from scheduler.state import ANSWER_KIND, DELIVERY
 from tests.support.events import OFFICER_A, text_message, webhook
 from tests.support.fake_line import FakeLine
-from tests.support.processes import clean_environment, free_port, wait_for_health
+from tests.support.processes import clean_environment, post_event, start_bot, stop
 from tests.support.storage import Outage, database_outage
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
 
@@ -97,45 +94,23 @@ def test_a_process_killed_between_reply_and_mark_has_its_answer_settled_once(
         LINE_API_BASE_URL=fake_line.base_url,
     )
 
-    def start() -> tuple[subprocess.Popen[str], int]:
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        wait_for_health(port, process)
-        return process, port
-
-    first, port = start()
+    first, port = start_bot(env, tmp_path)
     second = None
     try:
         # LINE takes the reply at once and is slow to say so: the process dies meanwhile.
         fake_line.answer("POST", "/v2/bot/message/reply", 200, ACCEPTED, delay=5.0)
         event = text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=None, at=datetime.now(UTC))
-        body = json.dumps(webhook(event)).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/callback",
-            data=body,
-            headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
+        assert post_event(port, event) == 200
         until(lambda: fake_line.replies, "the bot replied")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         assert answer_rows(engine) == [("sending", None)]  # in flight, owner dead
 
-        second, _ = start()  # the restart: it finds the orphan by its silent heartbeat
+        # The restart: it finds the orphan by its silent heartbeat.
+        second, _ = start_bot(env, tmp_path)
         until(lambda: answer_rows(engine) == [("sent", "reply")], "the orphan settled")
         tries = [r for r in fake_line.replies if r.body["replyToken"] == event["replyToken"]]
         assert len(tries) == 2  # the second met "Invalid reply token": the first had landed
         assert fake_line.pushes == []
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=15)
+        stop(first, second)

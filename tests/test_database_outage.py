@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,11 +23,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from tests.support.events import text_message, webhook
+from tests.support.events import text_message
 from tests.support.fake_line import FakeLine, answers
-from tests.support.processes import clean_environment, free_port, wait_for_health
+from tests.support.processes import clean_environment, post_event, start_bot, stop
 from tests.support.storage import Outage, database_outage
-from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
+from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET
 
 OUTAGE_SECONDS = float(os.environ.get("TIDTAM_OUTAGE_SECONDS", "3"))
 EVENTS_PER_SECOND = 10
@@ -41,21 +39,6 @@ def outage(database_url: str, engine: Engine) -> Iterator[Outage]:
     """The test database, and how to take it away from the bot process."""
     with database_outage(database_url) as outage:
         yield outage
-
-
-def post(port: int, event: dict[str, object]) -> int:
-    """POST one signed event; the HTTP status (LINE, redelivery off, gives up on a non-200)."""
-    body = json.dumps(webhook(event)).encode()
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/callback",
-        data=body,
-        headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
 
 
 def health(port: int) -> tuple[int, dict[str, object]]:
@@ -70,7 +53,6 @@ def health(port: int) -> tuple[int, dict[str, object]]:
 def test_an_outage_with_redelivery_off_loses_no_event(
     outage: Outage, fake_line: FakeLine, engine: Engine, tmp_path: Path
 ) -> None:
-    port = free_port()
     env = clean_environment(
         BOT_ENV="test",
         DATABASE_URL=outage.database_url,
@@ -78,16 +60,8 @@ def test_an_outage_with_redelivery_off_loses_no_event(
         LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
         LINE_API_BASE_URL=fake_line.base_url,
     )
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
-        env=env,
-        cwd=tmp_path,  # the spool is var/spool here
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    bot, port = start_bot(env, tmp_path)  # its spool: var/spool under tmp_path
     try:
-        wait_for_health(port, bot)
         users = [f"U{n:032x}" for n in range(1, CHATS + 1)]
         asked: dict[str, list[int]] = defaultdict(list)
         chat_of_token: dict[str, str] = {}
@@ -106,7 +80,7 @@ def test_an_outage_with_redelivery_off_loses_no_event(
                 )
                 chat_of_token[str(event["replyToken"])] = user
                 asked[user].append(number)
-                statuses.append(post(port, event))
+                statuses.append(post_event(port, event))
                 time.sleep(1 / EVENTS_PER_SECOND)  # the pace of people typing, not our logic
 
         poster = threading.Thread(target=officers_type)
@@ -160,5 +134,4 @@ def test_an_outage_with_redelivery_off_loses_no_event(
         assert dict(answered) == dict(asked)  # answered once each, in order
         assert health(port)[1]["spool"] == {"waiting": 0, "bytes": 0, "limit_bytes": 64 << 20}
     finally:
-        bot.terminate()
-        bot.wait(timeout=15)
+        stop(bot)

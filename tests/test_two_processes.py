@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import json
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,15 +15,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.support.events import text_message, webhook
+from tests.support.events import text_message
 from tests.support.fake_line import FakeLine, answers
 from tests.support.processes import (
     WAIT_LIMIT_SECONDS,
     clean_environment,
     free_port,
+    post_event,
     wait_for_health,
 )
-from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, sign
+from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET
 
 CHATS = 6
 MESSAGES_PER_CHAT = 6
@@ -66,18 +65,6 @@ def two_processes(
             process.wait(timeout=15)
 
 
-def post(port: int, event: dict[str, object]) -> int:
-    """POST one signed event to a process's /callback; the HTTP status."""
-    body = json.dumps(webhook(event)).encode()
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/callback",
-        data=body,
-        headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return int(response.status)
-
-
 def test_two_processes_answer_each_chat_once_and_in_order(
     two_processes: list[int], fake_line: FakeLine
 ) -> None:
@@ -95,7 +82,7 @@ def test_two_processes_answer_each_chat_once_and_in_order(
                 f"เสร็จ #{number}", user_id=user, group_id=None, at=datetime.now(UTC)
             )
             chat_of_token[str(event["replyToken"])] = user
-            assert post(two_processes[turn % 2], event) == 200
+            assert post_event(two_processes[turn % 2], event) == 200
 
     threads = [threading.Thread(target=chat, args=pair) for pair in enumerate(users)]
     for thread in threads:

@@ -60,20 +60,8 @@ def add_task(ctx: Context, rest: str) -> Reply:
     topic = _topic_numbered(ctx, parts["ประเด็น"]) if parts.get("ประเด็น", "").strip() else None
     assert ctx.group is not None and ctx.group.id is not None
     if repeating is not None:
-        return _add_duty(ctx, title, when, repeating, unit, topic)
-    task = Task(
-        kind=TaskKind.TASK.value,
-        group_id=ctx.group.id,
-        unit_id=unit.id if unit else None,
-        topic_id=topic.id if topic else None,
-        title=title,
-        period_text=when[:500],
-        start_date=start if start != due else None,
-        due_date=due,
-        created_by_id=ctx.sender.id,
-        created_at=ctx.now,
-        updated_at=ctx.now,
-    )
+        return _add_duty(ctx, _new_task(ctx, title, when, unit, topic, None, due), repeating)
+    task = _new_task(ctx, title, when, unit, topic, start if start != due else None, due)
     number = ctx.add_task(task, ctx.mentions)
     mentions = [Mention(f"o{i}", person.line_user_id) for i, person in enumerate(ctx.mentions)]
     template = texts.task_added(
@@ -105,29 +93,35 @@ def _duty_rule(ctx: Context, when: str) -> tuple[Recurrence, date] | None:
     return rule, until
 
 
-def _add_duty(
+def _new_task(
     ctx: Context,
     title: str,
     when: str,
-    repeating: tuple[Recurrence, date],
     unit: Unit | None,
     topic: Topic | None,
-) -> Reply:
-    """A recurring duty from today to its last day: one occurrence a month."""
+    start: date | None,
+    due: date,
+) -> Task:
+    """A task typed in this group, not stored yet."""
     assert ctx.group is not None and ctx.group.id is not None
-    rule, until = repeating
-    task = Task(
+    return Task(
         kind=TaskKind.TASK.value,
         group_id=ctx.group.id,
         unit_id=unit.id if unit else None,
         topic_id=topic.id if topic else None,
         title=title,
         period_text=when[:500],
-        due_date=until,
+        start_date=start,
+        due_date=due,
         created_by_id=ctx.sender.id,
         created_at=ctx.now,
         updated_at=ctx.now,
     )
+
+
+def _add_duty(ctx: Context, task: Task, repeating: tuple[Recurrence, date]) -> Reply:
+    """A recurring duty from today to its last day: one occurrence a month."""
+    rule, until = repeating
     duties.start(task, rule, ctx.today, until)
     duty = duties.progress_of(ctx.session, task, frozenset())
     if duty is None or duty.current is None:
@@ -138,7 +132,9 @@ def _add_duty(
     period = texts.duty_period(
         rule.describe(), format_date(until), format_date(duty.current.due, weekday=True)
     )
-    template = texts.task_added(number, escape_braces(title), period, [m.key for m in mentions])
+    template = texts.task_added(
+        number, escape_braces(task.title), period, [m.key for m in mentions]
+    )
     return text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
 
 

@@ -8,10 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.support.events import webhook
 from tests.support.fake_line import FakeLine
+from tests.support.web import sign
 
 WAIT_LIMIT_SECONDS = 30
 STARTUP_LIMIT_SECONDS = 30
@@ -79,3 +82,41 @@ def wait_for_health(
         except OSError:
             time.sleep(0.1)  # waiting for another process to bind its port, not for our own logic
     raise AssertionError("serve did not answer /healthz in time")
+
+
+def start_bot(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[str], int]:
+    """`python -m bot serve --no-scheduler` on a free port, answering /healthz; (process, port)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    wait_for_health(port, process)
+    return process, port
+
+
+def post_event(port: int, event: dict[str, object]) -> int:
+    """POST one signed event to a bot process's /callback, as LINE does; the HTTP status."""
+    body = json.dumps(webhook(event)).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/callback",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Line-Signature": sign(body)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def stop(*processes: subprocess.Popen[str] | None) -> None:
+    """Terminate processes still running and wait for them."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
