@@ -7,9 +7,9 @@ nothing, as a slowloris client does. For each server: 20 signed webhooks one aft
 with no stalled clients (the baseline), then the same with the stalled connections open;
 a webhook not answered within 5 s counts as failed.
 
-Servers: Tidtam's production command (`python -m bot serve`, the Procfile's `web`), the same
-at waitress's default connection limit (100), and — if gunicorn is installed (dev extra) —
-the earlier Procfile's gunicorn with 1 worker × 8 threads.
+Servers: the Procfile's `web` (gunicorn's gevent workers on the app factory), `python -m bot
+serve` (waitress) with its limits and at waitress's default connection limit (100), and the
+earlier Procfile's gunicorn with threads (1 worker × 8 threads).
 """
 
 from __future__ import annotations
@@ -118,16 +118,24 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     servers: list[tuple[str, list[str]]] = [
-        ("Tidtam: bot serve (Procfile web)", [python, "-m", "bot", "serve", "--no-scheduler"]),
+        ("python -m bot serve (waitress)", [python, "-m", "bot", "serve", "--no-scheduler"]),
         (
             "bot serve --connection-limit 100",
             [python, "-m", "bot", "serve", "--no-scheduler", "--connection-limit", "100"],
         ),
     ]
+    if find_spec("gunicorn") is not None and find_spec("gevent") is not None:
+        servers.append(
+            (
+                "Procfile web: gunicorn, 2 gevent workers",
+                [python, "-m", "gunicorn", "--workers", "2", "--worker-class", "gevent",
+                 "--worker-connections", "1000", "--timeout", "30", "bot.webhook:create_app()"],
+            )
+        )  # fmt: skip
     if find_spec("gunicorn") is not None:
         servers.append(
             (
-                "gunicorn 1 worker x 8 threads",
+                "earlier Procfile: gunicorn 1 x 8 threads",
                 [
                     python,
                     "-m",
@@ -144,7 +152,7 @@ def main() -> None:
         )
     print(f"{args.stalled} stalled connections; {WEBHOOKS} signed webhooks per series")
     print(
-        f"{'server':36} {'alone p50':>10} {'alone max':>10} "
+        f"{'server':42} {'alone p50':>10} {'alone max':>10} "
         f"{'stalled p50':>12} {'stalled max':>12} {'failed':>7} {'max ratio':>10}"
     )
     repository = str(Path(__file__).resolve().parents[2])
@@ -175,7 +183,7 @@ def main() -> None:
                         for connection in stalled:
                             connection.close()
             print(
-                f"{label:36} {alone.p50 * 1000:>8.1f}ms {alone.worst * 1000:>8.1f}ms "
+                f"{label:42} {alone.p50 * 1000:>8.1f}ms {alone.worst * 1000:>8.1f}ms "
                 f"{loaded.p50 * 1000:>10.1f}ms {loaded.worst * 1000:>10.1f}ms "
                 f"{loaded.failed:>4}/{WEBHOOKS} {loaded.worst / alone.worst:>9.1f}x"
             )
