@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -40,7 +40,7 @@ REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 REPLY_HANDOVER = timedelta(seconds=90)
 # Pauses between replies that settle an unclear outcome (all within a token's lifetime).
 SETTLE_PAUSES = (timedelta(seconds=0.5), timedelta(seconds=2), timedelta(seconds=5))
-DEFAULT_COURIER_THREADS = 16
+DEFAULT_COURIER_THREADS = 64  # as LINE_PUSH_CONCURRENCY: a slow LINE holds a thread per call
 # Each courier beats every WATCH_EVERY; one silent for ORPHAN_AFTER is taken for dead, and the
 # answers it had in flight are settled by another (or by itself after a restart), well within
 # a reply token's lifetime.
@@ -62,6 +62,27 @@ class Answer(NamedTuple):
 
 
 _ANSWER_COLUMNS = (DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key)
+# Built once: a statement built per call costs more Python than the database spends on it.
+_STORE = insert(DELIVERY).returning(*_ANSWER_COLUMNS)
+_WAITING_OR_IN_FLIGHT = (
+    select(DELIVERY.c.id, DELIVERY.c.payload, DELIVERY.c.status, DELIVERY.c.created_at)
+    .where(
+        DELIVERY.c.kind == ANSWER_KIND,
+        DELIVERY.c.target == bindparam("chat_id"),
+        DELIVERY.c.status.in_((DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value)),
+    )
+    .order_by(DELIVERY.c.id)
+    .limit(MAX_MESSAGES_PER_CALL + 1)
+)
+_ANY_WAITING = (
+    select(DELIVERY.c.id)
+    .where(
+        DELIVERY.c.kind == ANSWER_KIND,
+        DELIVERY.c.target == bindparam("chat_id"),
+        DELIVERY.c.status == DeliveryStatus.PENDING.value,
+    )
+    .limit(1)
+)
 
 
 def store_answer(
@@ -107,8 +128,7 @@ def store_answer(
         "late": False,
         **claim,
     }
-    row = connection.execute(insert(DELIVERY).values(values).returning(*_ANSWER_COLUMNS)).one()
-    return Answer(*row)
+    return Answer(*connection.execute(_STORE, values).one())
 
 
 def hand_over(
@@ -127,17 +147,7 @@ def hand_over(
     `more_coming` (the chat's next events are stored: their answers go in the same call,
     within GATHER_WITHIN). The flag says whether answers are left waiting for the courier.
     """
-    chat_id = chat_of(raw).chat_id
-    waiting = connection.execute(
-        select(DELIVERY.c.id, DELIVERY.c.payload, DELIVERY.c.status, DELIVERY.c.created_at)
-        .where(
-            DELIVERY.c.kind == ANSWER_KIND,
-            DELIVERY.c.target == chat_id,
-            DELIVERY.c.status.in_((DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value)),
-        )
-        .order_by(DELIVERY.c.id)
-        .limit(MAX_MESSAGES_PER_CALL + 1)
-    ).all()
+    waiting = connection.execute(_WAITING_OR_IN_FLIGHT, {"chat_id": chat_of(raw).chat_id}).all()
     if not waiting:
         if not messages:
             return Batch(()), False
@@ -270,18 +280,7 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
 
 def _answer_waiting(connection: Connection, chat_id: str) -> bool:
     """Whether an answer of the chat waits in the outbox."""
-    return (
-        connection.execute(
-            select(DELIVERY.c.id)
-            .where(
-                DELIVERY.c.kind == ANSWER_KIND,
-                DELIVERY.c.target == chat_id,
-                DELIVERY.c.status == DeliveryStatus.PENDING.value,
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+    return connection.execute(_ANY_WAITING, {"chat_id": chat_id}).first() is not None
 
 
 def _release(connection: Connection, row_ids: Sequence[int], worker: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, exists, select, update
+from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
@@ -39,12 +39,39 @@ MAX_CHAINED_REMEMBERED = 1000
 # Names and groups known to have a name here: no follow-up asks the database or LINE again.
 MAX_NAMED_REMEMBERED = 100_000
 
-INBOUND: Table = SQLModel.metadata.tables["inbound_event"]  # Core on the hot path: cheaper
+# Core on the hot path: the ORM costs more Python than the database spends on the SQL.
+INBOUND: Table = SQLModel.metadata.tables["inbound_event"]
+PERSON: Table = SQLModel.metadata.tables["person"]
+GROUP: Table = SQLModel.metadata.tables["chat_group"]
 _EARLIER = INBOUND.alias("earlier")
-_EARLIER_WAITING = exists().where(
-    _EARLIER.c.chat_id == INBOUND.c.chat_id,
-    _EARLIER.c.status == EventStatus.RECEIVED.value,
-    _EARLIER.c.id < INBOUND.c.id,
+# Built once: a statement built per call costs more Python than the database spends on it.
+_CLAIM = (
+    update(INBOUND)
+    .where(INBOUND.c.id == bindparam("event_id"), INBOUND.c.status == EventStatus.RECEIVED.value)
+    .values(
+        status=bindparam("new_status"),
+        processed_at=bindparam("now", type_=INBOUND.c.processed_at.type),
+        attempts=INBOUND.c.attempts + 1,
+        error=bindparam("failure"),
+    )
+    .returning(INBOUND.c.raw)
+)
+_CLAIM_IN_CHAT_ORDER = _CLAIM.where(
+    ~exists().where(
+        _EARLIER.c.chat_id == INBOUND.c.chat_id,
+        _EARLIER.c.status == EventStatus.RECEIVED.value,
+        _EARLIER.c.id < INBOUND.c.id,
+    )
+)
+_NEXT_IN_CHAT = (
+    select(INBOUND.c.id)
+    .where(
+        INBOUND.c.chat_id == bindparam("chat_id"),
+        INBOUND.c.status == EventStatus.RECEIVED.value,
+        INBOUND.c.id > bindparam("after"),
+    )
+    .order_by(INBOUND.c.id)
+    .limit(1)
 )
 
 
@@ -76,10 +103,12 @@ class Conversation:
             router,
             clock,
         )
-        self.courier = AnswerCourier(engine, line, clock)
+        self.courier = AnswerCourier(engine, line, clock, threads=settings.line_push_concurrency)
         self._lock = threading.Lock()
         self._chained: dict[int, bool] = {}  # insertion-ordered: the oldest is dropped first
         self._named: set[str] = set()
+        # (group id, person id) memberships seen active: a member's message changes nothing.
+        self._members: set[tuple[int, int]] = set()
 
     def process(self, event_row_id: int) -> None:
         """Process one stored event exactly once, then the chat's next ones waiting behind it.
@@ -118,7 +147,6 @@ class Conversation:
     def _process_one(self, event_row_id: int) -> Processed | None:
         """Apply one event (what came of it when this call processed it, else None)."""
         now = self.clock()
-        raw: dict[str, Any] | None = None
         try:
             with self.engine.begin() as connection:
                 raw = _claim(connection, event_row_id, EventStatus.DONE, now, in_chat_order=True)
@@ -133,10 +161,10 @@ class Conversation:
                 log.warning("event %s: database error, will retry: %s", event_row_id, error)
                 return None
             log.exception("event %s failed %d times", event_row_id, MAX_DATABASE_ATTEMPTS)
-            return self._fail(event_row_id, raw, error, now)
+            return self._fail(event_row_id, error, now)
         except Exception as error:  # a bug must not cost the user an answer or LINE a 5xx
             log.exception("event %s failed", event_row_id)
-            return self._fail(event_row_id, raw, error, now)
+            return self._fail(event_row_id, error, now)
 
     def _count_attempt(self, event_row_id: int) -> int:
         """Note one more failed try of an unprocessed event; how many there have been."""
@@ -169,9 +197,7 @@ class Conversation:
         )
         return Processed(raw, next_id, batch, waiting)
 
-    def _fail(
-        self, event_row_id: int, raw: dict[str, Any] | None, error: Exception, now: datetime
-    ) -> Processed | None:
+    def _fail(self, event_row_id: int, error: Exception, now: datetime) -> Processed | None:
         """Record the failure and store an apology (only if the event was really addressed)."""
         with self.engine.begin() as connection:
             claimed = _claim(
@@ -207,10 +233,20 @@ class Conversation:
         """The database changes and answer for one event."""
         chat = chat_of(raw)
         event_type = raw.get("type")
-        group = store.get_or_create_group(session, chat.chat_id, now) if chat.is_group else None
-        sender = self._person(session, chat.user_id) if chat.user_id else None
-        if group is not None and sender is not None:
-            store.note_member(session, group, sender, now)
+        group: ChatGroup | None = None
+        sender: Person | None = None
+        if chat.is_group and chat.user_id:
+            group, sender = store.group_and_person(session, chat.chat_id, chat.user_id, now)
+            assert group.id is not None and sender.id is not None
+            member = (group.id, sender.id)
+            # A message from a member seen here before changes nothing: no need to look.
+            if event_type != "message" or not self._known_member(member):
+                store.note_member(session, group, sender, now)
+                self._remember_member(member)
+        elif chat.is_group:
+            group = store.get_or_create_group(session, chat.chat_id, now)
+        elif chat.user_id:
+            sender = self._person(session, chat.user_id)
         if event_type == "message":
             if sender is None or (raw.get("message") or {}).get("type") != "text":
                 return []
@@ -235,6 +271,8 @@ class Conversation:
                 person = store.person_by_line_id(session, str(member.get("userId", "")))
                 if person is not None:
                     store.note_member_left(session, group, person)
+                    if group.id is not None and person.id is not None:
+                        self._forget_member((group.id, person.id))
             return []
         if event_type in ("follow", "unfollow") and sender is not None and chat.kind == "user":
             sender.following = event_type == "follow"
@@ -327,15 +365,41 @@ class Conversation:
         chat = chat_of(raw)
         now = self.clock()
         with session_scope(self.engine) as session:
+            connection = session.connection()
             for line_id, name in names.items():
                 if line_id == chat.chat_id and chat.is_group:
-                    group = store.group_by_line_id(session, line_id)
-                    if group is not None and not group.name:
-                        group.name = name[:200]
+                    connection.execute(
+                        update(GROUP)
+                        .where(GROUP.c.line_group_id == line_id, GROUP.c.name == "")
+                        .values(name=name[:200])
+                    )
                     continue
-                person = store.get_or_create_person(session, line_id)
-                person.display_name, person.profile_fetched_at = name[:200], now
+                named = connection.execute(
+                    update(PERSON)
+                    .where(PERSON.c.line_user_id == line_id)
+                    .values(display_name=name[:200], profile_fetched_at=now)
+                )
+                if not named.rowcount:  # someone tagged in chatter: not stored until now
+                    person = store.get_or_create_person(session, line_id)
+                    person.display_name, person.profile_fetched_at = name[:200], now
         self._remember_named(names)
+
+    def _known_member(self, member: tuple[int, int]) -> bool:
+        """Whether this (group, person) membership was seen active here."""
+        with self._lock:
+            return member in self._members
+
+    def _remember_member(self, member: tuple[int, int]) -> None:
+        """Note an active membership (a member's next message skips the look-up)."""
+        with self._lock:
+            if len(self._members) > MAX_NAMED_REMEMBERED:
+                self._members.clear()  # a bound, not a policy: they are looked up again
+            self._members.add(member)
+
+    def _forget_member(self, member: tuple[int, int]) -> None:
+        """A member left: the next message must look again (and make them active)."""
+        with self._lock:
+            self._members.discard(member)
 
     def _names_known(self, raw: Mapping[str, Any]) -> bool:
         """Whether everyone the event names (and its group) is known here to have a name."""
@@ -355,19 +419,22 @@ class Conversation:
         """Display names LINE knows for people (and the group) we have not named yet."""
         chat = chat_of(raw)
         wanted = _named_in(raw)
-        with Session(self.engine) as session:
-            persons = {user_id: store.person_by_line_id(session, user_id) for user_id in wanted}
-            unknown = [
-                user_id
-                for user_id, person in persons.items()
-                if person is None or person.profile_fetched_at is None
-            ]
-            group = store.group_by_line_id(session, chat.chat_id) if chat.is_group else None
-            need_group_name = chat.is_group and (group is None or not group.name)
-        self._remember_named(
-            [user_id for user_id in persons if user_id not in unknown]
-            + ([] if need_group_name or not chat.is_group else [chat.chat_id])
-        )
+        with self.engine.connect() as connection:
+            named = set(
+                connection.execute(
+                    select(PERSON.c.line_user_id).where(
+                        PERSON.c.line_user_id.in_(wanted), PERSON.c.profile_fetched_at.is_not(None)
+                    )
+                ).scalars()
+            )
+            group_name = None
+            if chat.is_group:
+                group_name = connection.execute(
+                    select(GROUP.c.name).where(GROUP.c.line_group_id == chat.chat_id)
+                ).scalar_one_or_none()
+        unknown = [user_id for user_id in wanted if user_id not in named]
+        need_group_name = chat.is_group and not group_name
+        self._remember_named([*named, *([chat.chat_id] if group_name else [])])
         names: dict[str, str] = {}
         for user_id in unknown:
             try:
@@ -416,31 +483,17 @@ def _claim(
     With `in_chat_order`, also None while an earlier event of the same chat is unprocessed:
     a chat's events are applied in the order LINE sent them, whichever process holds them.
     """
-    claim = update(INBOUND).where(
-        INBOUND.c.id == event_row_id, INBOUND.c.status == EventStatus.RECEIVED.value
-    )
-    if in_chat_order:
-        claim = claim.where(~_EARLIER_WAITING)
     raw = connection.execute(
-        claim.values(
-            status=status.value, processed_at=now, attempts=INBOUND.c.attempts + 1, error=error
-        ).returning(INBOUND.c.raw)
+        _CLAIM_IN_CHAT_ORDER if in_chat_order else _CLAIM,
+        {"event_id": event_row_id, "new_status": status.value, "now": now, "failure": error},
     ).scalar_one_or_none()
     return dict(raw) if raw is not None else None
 
 
 def _next_in_chat(connection: Connection, chat_id: str, after: int) -> int | None:
     """The chat's next event waiting to be processed (it waits for the one being done)."""
-    return connection.execute(
-        select(INBOUND.c.id)
-        .where(
-            INBOUND.c.chat_id == chat_id,
-            INBOUND.c.status == EventStatus.RECEIVED.value,
-            INBOUND.c.id > after,
-        )
-        .order_by(INBOUND.c.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    found = connection.execute(_NEXT_IN_CHAT, {"chat_id": chat_id, "after": after})
+    return found.scalar_one_or_none()
 
 
 def _run_all(followups: list[Callable[[], None]]) -> Callable[[], None] | None:

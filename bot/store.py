@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -57,6 +58,28 @@ def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> 
             lambda: group_by_line_id(session, line_group_id),
         )
     return group
+
+
+# Built once (the conversation asks it for every event in a group).
+_GROUP_AND_PERSON = (
+    select(ChatGroup, Person)
+    .join(Person, col(Person.line_user_id) == bindparam("user_line_id"))
+    .where(ChatGroup.line_group_id == bindparam("group_line_id"))
+)
+
+
+def group_and_person(
+    session: Session, line_group_id: str, line_user_id: str, now: datetime
+) -> tuple[ChatGroup, Person]:
+    """A group and a person in it, each created on first sight (one query once both exist)."""
+    found = session.exec(
+        _GROUP_AND_PERSON, params={"group_line_id": line_group_id, "user_line_id": line_user_id}
+    ).first()
+    if found is not None:
+        return found
+    return get_or_create_group(session, line_group_id, now), get_or_create_person(
+        session, line_user_id
+    )
 
 
 def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:

@@ -40,7 +40,7 @@ class Settings:
     demo_mode: bool = False
     line_request_timeout: float = 10.0
     delivery_grace_hours: float = 6.0
-    line_push_concurrency: int = 64  # reminder pushes in flight at once (LINE allows 2,000/s)
+    line_push_concurrency: int = 64  # LINE calls in flight at once: pushes, or answers (2,000/s)
     public_base_url: str | None = None  # https://bot.example.go.th — for links the bot sends
 
     @property
