@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
@@ -20,6 +19,7 @@ from models.tables import (
     Task,
     TaskOwner,
 )
+from scheduler.state import dialect_insert
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -84,15 +84,20 @@ def group_and_person(
 
 def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:
     """Insert `row`, or return the one another process inserted a moment earlier."""
-    try:
-        with session.begin_nested():  # a savepoint: losing the race keeps the transaction
-            session.add(row)
-    except IntegrityError:
-        found = existing()
-        if found is None:
-            raise
-        return found
-    return row
+    # One INSERT … ON CONFLICT DO NOTHING, then a read: no savepoint and no ORM flush, and a
+    # lost race leaves the transaction usable on PostgreSQL too.
+    table = inspect(type(row)).local_table
+    values = {
+        column.name: value
+        for column in table.columns
+        if (value := getattr(row, column.key, None)) is not None
+    }
+    connection = session.connection()
+    connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), values)
+    found = existing()
+    if found is None:
+        raise LookupError(f"{table.name}: the row just inserted is not there")
+    return found
 
 
 def note_member(session: Session, group: ChatGroup, person: Person, now: datetime) -> None:
