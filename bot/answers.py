@@ -160,8 +160,6 @@ def hand_over(
     sizes = [(row.id, len(row.payload.get("messages") or [])) for row in waiting]
     if answer is not None:
         sizes.append((answer.id, len(answer.payload["messages"])))
-    if not sizes:
-        return Batch(()), False
     first_stored = waiting[0].created_at if waiting else now
     if (
         more_coming
@@ -494,10 +492,14 @@ class AnswerCourier:
                 return
             # Looked at after the mark's commit: an answer another process stored while this
             # one was in flight is seen here (or that process's own look sees this one sent).
-            with self.engine.connect() as connection:
-                if _answer_waiting(connection, chat_id):
-                    with self._state:
-                        self._rung.add(chat_id)
+            try:
+                with self.engine.connect() as connection:
+                    more = _answer_waiting(connection, chat_id)
+            except SQLAlchemyError:
+                more = True  # look the long way (and meet the same error there, if it stays)
+            if more:
+                with self._state:
+                    self._rung.add(chat_id)
         with self._state:
             look = chat_id in self._rung
             self._rung.discard(chat_id)
