@@ -17,16 +17,15 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, select, update
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlmodel import Session
 
 from bot.events import chat_of
 from bot.line_api import LineClient
-from models.tables import Delivery, DeliveryStatus
+from models.tables import DeliveryStatus
 from scheduler.messages import Message
 from scheduler.messenger import PushRejected, PushUnreachable
 from scheduler.planner import retry_key_for
@@ -42,46 +41,175 @@ REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 REPLY_HANDOVER = timedelta(seconds=90)
 # Pauses between replies that settle an unclear outcome (all within a token's lifetime).
 SETTLE_PAUSES = (timedelta(seconds=0.5), timedelta(seconds=2), timedelta(seconds=5))
-DEFAULT_COURIER_THREADS = 16
+DEFAULT_COURIER_THREADS = 64  # as LINE_PUSH_CONCURRENCY: a slow LINE holds a thread per call
 # Each courier beats every WATCH_EVERY; one silent for ORPHAN_AFTER is taken for dead, and the
 # answers it had in flight are settled by another (or by itself after a restart), well within
 # a reply token's lifetime.
 HEARTBEAT_PREFIX = "courier.alive:"
 WATCH_EVERY = timedelta(seconds=5)
 ORPHAN_AFTER = timedelta(seconds=15)
+# While the chat's next events are already stored, its answers wait for theirs (one call for
+# all, in order), but never longer than this after the first was stored: tokens stay fresh.
+GATHER_WITHIN = timedelta(seconds=1)
+
+
+class Answer(NamedTuple):
+    """One stored answer as the courier handles it."""
+
+    id: int
+    target: str
+    payload: dict[str, Any]
+    retry_key: str
+
+
+_ANSWER_COLUMNS = (DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key)
+# Built once: a statement built per call costs more Python than the database spends on it.
+_STORE = insert(DELIVERY).returning(*_ANSWER_COLUMNS)
+_WAITING_OR_IN_FLIGHT = (
+    select(DELIVERY.c.id, DELIVERY.c.payload, DELIVERY.c.status, DELIVERY.c.created_at)
+    .where(
+        DELIVERY.c.kind == ANSWER_KIND,
+        DELIVERY.c.target == bindparam("chat_id"),
+        DELIVERY.c.status.in_((DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value)),
+    )
+    .order_by(DELIVERY.c.id)
+    .limit(MAX_MESSAGES_PER_CALL + 1)
+)
+_ANY_WAITING = (
+    select(DELIVERY.c.id)
+    .where(
+        DELIVERY.c.kind == ANSWER_KIND,
+        DELIVERY.c.target == bindparam("chat_id"),
+        DELIVERY.c.status == DeliveryStatus.PENDING.value,
+    )
+    .limit(1)
+)
 
 
 def store_answer(
-    session: Session, raw: Mapping[str, Any], messages: list[Message], now: datetime
-) -> Delivery | None:
-    """Put the answer in the outbox in the same transaction as the change it reports."""
+    connection: Connection,
+    raw: Mapping[str, Any],
+    messages: list[Message],
+    now: datetime,
+    *,
+    claimed_by: str | None = None,
+) -> Answer | None:
+    """Put the answer in the outbox in the caller's transaction (the change it reports).
+
+    With `claimed_by`, the answer is stored already in flight for that courier (the caller
+    checked that nothing of the chat is waiting before it or in flight).
+    """
     if not messages:
         return None
     occurrence_key = f"{ANSWER_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
     event_time = datetime.fromtimestamp(int(raw.get("timestamp") or 0) / 1000, UTC)
-    delivery = Delivery(
-        kind=ANSWER_KIND,
-        target=chat_of(raw).chat_id,
-        occurrence_key=occurrence_key[:300],
-        payload={
-            "messages": messages[:MAX_MESSAGES_PER_CALL],
-            "reply_token": raw.get("replyToken"),
-            "event_time": event_time.isoformat(),
-        },
-        due_at=now + REPLY_HANDOVER,
-        retry_key=retry_key_for(occurrence_key),
-        created_at=now,
-    )
-    session.add(delivery)
-    session.flush()
-    return delivery
+    payload = {
+        "messages": messages[:MAX_MESSAGES_PER_CALL],
+        "reply_token": raw.get("replyToken"),
+        "event_time": event_time.isoformat(),
+    }
+    claim: dict[str, Any] = {}
+    if claimed_by is not None:
+        claim = {
+            "status": DeliveryStatus.SENDING.value,
+            "claimed_by": claimed_by,
+            "claimed_at": now,
+            "attempts": 1,
+        }
+    values = {
+        "kind": ANSWER_KIND,
+        "target": chat_of(raw).chat_id,
+        "occurrence_key": occurrence_key[:300],
+        "payload": payload,
+        "due_at": now + REPLY_HANDOVER,
+        "retry_key": retry_key_for(occurrence_key),
+        "created_at": now,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "late": False,
+        **claim,
+    }
+    return Answer(*connection.execute(_STORE, values).one())
+
+
+def hand_over(
+    connection: Connection,
+    raw: Mapping[str, Any],
+    messages: list[Message],
+    now: datetime,
+    worker: str,
+    *,
+    more_coming: bool,
+) -> tuple[Batch, bool]:
+    """Store an event's answer and, in the same transaction, claim what can go to LINE now.
+
+    The batch is the chat's oldest waiting answers that fit one call (this one included),
+    claimed for `worker` — none while one of the chat's answers is in flight, and none while
+    `more_coming` (the chat's next events are stored: their answers go in the same call,
+    within GATHER_WITHIN). The flag says whether answers are left waiting for the courier.
+    """
+    waiting = connection.execute(_WAITING_OR_IN_FLIGHT, {"chat_id": chat_of(raw).chat_id}).all()
+    if not waiting:
+        if not messages:
+            return Batch(()), False
+        if not more_coming:  # the common case: nothing before it, nothing after it
+            answer = store_answer(connection, raw, messages, now, claimed_by=worker)
+            return Batch((answer,) if answer else ()), False
+    answer = store_answer(connection, raw, messages, now)
+    if any(row.status == DeliveryStatus.SENDING.value for row in waiting):
+        return Batch(()), True  # one call at a time: the courier looks again after it
+    sizes = [(row.id, len(row.payload.get("messages") or [])) for row in waiting]
+    if answer is not None:
+        sizes.append((answer.id, len(answer.payload["messages"])))
+    first_stored = waiting[0].created_at if waiting else now
+    if (
+        more_coming
+        and sum(size for _, size in sizes) < MAX_MESSAGES_PER_CALL
+        and now - first_stored < GATHER_WITHIN
+    ):
+        return Batch(()), True  # the chain answers the next event now; they go together
+    chosen = _fitting(sizes)
+    claimed = connection.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_(chosen), DELIVERY.c.status == DeliveryStatus.PENDING.value)
+        .values(
+            status=DeliveryStatus.SENDING.value,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=DELIVERY.c.attempts + 1,
+        )
+        .returning(*_ANSWER_COLUMNS)
+    ).all()
+    if len(claimed) != len(chosen):  # another process took some: undo ours, let it deliver
+        _end_claim(
+            connection,
+            [row.id for row in claimed],
+            worker,
+            status=DeliveryStatus.PENDING.value,
+            attempts=DELIVERY.c.attempts - 1,
+        )
+        return Batch(()), True
+    batch = Batch(tuple(sorted((Answer(*row) for row in claimed), key=lambda a: a.id)))
+    return batch, len(chosen) < len(sizes)
+
+
+def _fitting(sizes: Sequence[tuple[int, int]]) -> list[int]:
+    """The ids, oldest first, of the answers that fit one call (at least the first)."""
+    chosen: list[int] = []
+    count = 0
+    for row_id, size in sizes:
+        if chosen and count + size > MAX_MESSAGES_PER_CALL:
+            break
+        chosen.append(row_id)
+        count += size
+    return chosen
 
 
 @dataclass(frozen=True)
 class Batch:
     """A chat's answers claimed together, oldest first."""
 
-    rows: tuple[Row[Any], ...]
+    rows: tuple[Answer, ...]
     # Another process claimed part of what was picked; what was given back must be looked at
     # again (the other may have checked before it was given back).
     lost_race: bool = False
@@ -127,14 +255,9 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
             .order_by(DELIVERY.c.id)
             .limit(MAX_MESSAGES_PER_CALL)
         ).all()
-        chosen: list[int] = []
-        count = 0
-        for row_id, payload in candidates:
-            size = len(payload.get("messages") or [])
-            if chosen and count + size > MAX_MESSAGES_PER_CALL:
-                break
-            chosen.append(row_id)
-            count += size
+        chosen = _fitting(
+            [(row_id, len(payload.get("messages") or [])) for row_id, payload in candidates]
+        )
         if not chosen:
             return Batch(())
         rows = connection.execute(
@@ -146,12 +269,17 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
                 claimed_by=worker,
                 attempts=DELIVERY.c.attempts + 1,
             )
-            .returning(DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key)
+            .returning(*_ANSWER_COLUMNS)
         ).all()
     if len(rows) != len(chosen):  # another process took some: give the rest back
         _release(connection, [row.id for row in rows], worker)
         return Batch((), lost_race=True)
-    return Batch(tuple(sorted(rows, key=lambda row: row.id)))
+    return Batch(tuple(sorted((Answer(*row) for row in rows), key=lambda a: a.id)))
+
+
+def _answer_waiting(connection: Connection, chat_id: str) -> bool:
+    """Whether an answer of the chat waits in the outbox."""
+    return connection.execute(_ANY_WAITING, {"chat_id": chat_id}).first() is not None
 
 
 def _release(connection: Connection, row_ids: Sequence[int], worker: str) -> None:
@@ -204,9 +332,13 @@ class AnswerCourier:
         self._followups: dict[str, list[Callable[[], None]]] = {}
         # Claims the database could not end (answers LINE took, or ones to give back), held
         # (so nothing else sends them) until the watch can end them: (chat, rows, values).
-        self._held: deque[tuple[str, Sequence[Row[Any]], dict[str, Any]]] = deque()
+        self._held: deque[tuple[str, Sequence[Answer], dict[str, Any]]] = deque()
         # Since when this process's heartbeats have all succeeded (None: the last one failed).
         self._database_up_since: datetime | None = None
+
+        # Batches claimed in the processing transaction, to send before looking for more.
+        self._handed: dict[str, list[Batch]] = {}
+        self._rung: set[str] = set()  # chats whose waiting answers must be looked for
 
     @property
     def claims_held(self) -> int:
@@ -219,9 +351,25 @@ class AnswerCourier:
 
     def ring(self, chat_id: str, followup: Callable[[], None] | None = None) -> None:
         """Answers for `chat_id` may be waiting; `followup` runs after they are delivered."""
+        self._start(chat_id, None, followup)
+
+    def deliver(
+        self, chat_id: str, batch: Batch, followup: Callable[[], None] | None = None
+    ) -> None:
+        """Send a batch already claimed for this courier, then whatever else is waiting."""
+        self._start(chat_id, batch, followup)
+
+    def _start(
+        self, chat_id: str, batch: Batch | None, followup: Callable[[], None] | None
+    ) -> None:
+        """Note the work for the chat and serve it, unless a thread already is (it looks again)."""
         with self._state:
             if followup is not None:
                 self._followups.setdefault(chat_id, []).append(followup)
+            if batch is None:
+                self._rung.add(chat_id)
+            elif batch.rows:
+                self._handed.setdefault(chat_id, []).append(batch)
             if chat_id in self._busy:
                 self._again.add(chat_id)
                 return
@@ -231,7 +379,10 @@ class AnswerCourier:
         except RuntimeError:  # shutting down: the clock's sender pushes what is left
             with self._state:
                 self._busy.discard(chat_id)
+                handed = self._handed.pop(chat_id, [])
                 self._state.notify_all()
+            for unsent in handed:
+                self._give_back(chat_id, unsent.rows, "shutting down", self.clock())
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no delivery or follow-up is running (tests and shutdown use this)."""
@@ -338,13 +489,11 @@ class AnswerCourier:
                     ~beating,
                 )
                 .values(claimed_by=self.worker, claimed_at=now)
-                .returning(
-                    DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key
-                )
+                .returning(*_ANSWER_COLUMNS)
             ).all()
-        by_chat: dict[str, list[Row[Any]]] = {}
+        by_chat: dict[str, list[Answer]] = {}
         for row in sorted(orphans, key=lambda row: row.id):
-            by_chat.setdefault(row.target, []).append(row)
+            by_chat.setdefault(row.target, []).append(Answer(*row))
         for chat_id, rows in by_chat.items():
             log.warning(
                 "answers %s were in flight in a stopped process: settling", [r.id for r in rows]
@@ -365,8 +514,38 @@ class AnswerCourier:
                 self._state.notify_all()
 
     def _deliver_waiting(self, chat_id: str) -> None:
-        """Claim and send the chat's waiting answers, a call at a time, until none is left."""
+        """Send the batches handed over, then claim and send the chat's waiting answers, a call
+        at a time, until none is left."""
         while True:
+            with self._state:
+                handed = self._handed.get(chat_id)
+                batch = handed.pop(0) if handed else None
+                if handed == []:
+                    del self._handed[chat_id]
+            if batch is None:
+                break
+            if not self._send(chat_id, batch):
+                with self._state:
+                    later = self._handed.pop(chat_id, [])
+                for unsent in later:  # they wait behind the one that failed
+                    self._give_back(
+                        chat_id, unsent.rows, "an earlier answer is not delivered", self.clock()
+                    )
+                return
+            # Looked at after the mark's commit: an answer another process stored while this
+            # one was in flight is seen here (or that process's own look sees this one sent).
+            try:
+                with self.engine.connect() as connection:
+                    more = _answer_waiting(connection, chat_id)
+            except SQLAlchemyError:
+                more = True  # look the long way (and meet the same error there, if it stays)
+            if more:
+                with self._state:
+                    self._rung.add(chat_id)
+        with self._state:
+            look = chat_id in self._rung
+            self._rung.discard(chat_id)
+        while look:
             with self.engine.connect() as connection:
                 batch = claim_answers(connection, chat_id, self.clock(), self.worker)
             if batch.lost_race:
@@ -436,7 +615,7 @@ class AnswerCourier:
             time.sleep(pause.total_seconds())  # waiting on LINE, in the courier's thread
         return "unknown"
 
-    def _mark_sent(self, chat_id: str, rows: Sequence[Row[Any]], via: str) -> bool:
+    def _mark_sent(self, chat_id: str, rows: Sequence[Answer], via: str) -> bool:
         """Close the outbox rows LINE has taken; keep trying while the database is away.
 
         Until they are marked the rows stay in flight under this process's claim, so nothing
@@ -458,12 +637,12 @@ class AnswerCourier:
         self._held.append((chat_id, rows, sent))
         return False
 
-    def _release_claim(self, rows: Sequence[Row[Any]], **values: Any) -> None:
+    def _release_claim(self, rows: Sequence[Answer], **values: Any) -> None:
         """End this courier's claim on the rows with `values` (sent, or given back)."""
         with self.engine.begin() as connection:
             _end_claim(connection, [row.id for row in rows], self.worker, **values)
 
-    def _give_back(self, chat_id: str, rows: Sequence[Row[Any]], error: str, now: datetime) -> bool:
+    def _give_back(self, chat_id: str, rows: Sequence[Answer], error: str, now: datetime) -> bool:
         """Leave undelivered answers for the sender to push (with their retry keys), due now."""
         log.warning("answers %s not delivered yet: %s", [row.id for row in rows], error)
         values = {"status": DeliveryStatus.PENDING.value, "due_at": now, "last_error": error[:1000]}

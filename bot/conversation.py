@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, bindparam, exists, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel
 
 from bot import store, texts
-from bot.answers import AnswerCourier, store_answer
+from bot.answers import AnswerCourier, Batch, hand_over
 from bot.commands.help import QUICK_HELP, help_message
 from bot.context import Context
 from bot.events import Chat, chat_of, parse_text
@@ -23,7 +24,7 @@ from bot.line_api import LineClient
 from bot.router import BadArguments, Match, Router
 from models.db import session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, EventStatus, InboundEvent, Person
+from models.tables import ChatGroup, EventStatus, Person
 from scheduler.delivery_report import read_quota
 from scheduler.messages import Mention, Message, text, text_with_mentions
 from scheduler.messenger import PushRejected, PushUnreachable
@@ -33,6 +34,55 @@ log = logging.getLogger(__name__)
 MAX_COMMAND_LENGTH = 2000  # a command longer than this is a paste, not a command
 MAX_MENTIONS = 20
 MAX_DATABASE_ATTEMPTS = 5  # database errors before an event is given up as failed
+# Events a chain processed before their lane turn: the lane skips them without a query.
+MAX_CHAINED_REMEMBERED = 1000
+# Names and groups known to have a name here: no follow-up asks the database or LINE again.
+MAX_NAMED_REMEMBERED = 100_000
+
+# Core on the hot path: the ORM costs more Python than the database spends on the SQL.
+INBOUND: Table = SQLModel.metadata.tables["inbound_event"]
+PERSON: Table = SQLModel.metadata.tables["person"]
+GROUP: Table = SQLModel.metadata.tables["chat_group"]
+_EARLIER = INBOUND.alias("earlier")
+# Built once: a statement built per call costs more Python than the database spends on it.
+_CLAIM = (
+    update(INBOUND)
+    .where(INBOUND.c.id == bindparam("event_id"), INBOUND.c.status == EventStatus.RECEIVED.value)
+    .values(
+        status=bindparam("new_status"),
+        processed_at=bindparam("now", type_=INBOUND.c.processed_at.type),
+        attempts=INBOUND.c.attempts + 1,
+        error=bindparam("failure"),
+    )
+    .returning(INBOUND.c.raw)
+)
+_CLAIM_IN_CHAT_ORDER = _CLAIM.where(
+    ~exists().where(
+        _EARLIER.c.chat_id == INBOUND.c.chat_id,
+        _EARLIER.c.status == EventStatus.RECEIVED.value,
+        _EARLIER.c.id < INBOUND.c.id,
+    )
+)
+_NEXT_IN_CHAT = (
+    select(INBOUND.c.id)
+    .where(
+        INBOUND.c.chat_id == bindparam("chat_id"),
+        INBOUND.c.status == EventStatus.RECEIVED.value,
+        INBOUND.c.id > bindparam("after"),
+    )
+    .order_by(INBOUND.c.id)
+    .limit(1)
+)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What came of processing one event."""
+
+    raw: dict[str, Any]
+    next_id: int | None  # the chat's next stored event, which waited for this one
+    batch: Batch  # answers claimed for the courier in the same transaction
+    waiting: bool  # answers of the chat were left in the outbox for the courier
 
 
 class Conversation:
@@ -53,34 +103,56 @@ class Conversation:
             router,
             clock,
         )
-        self.courier = AnswerCourier(engine, line, clock)
+        self.courier = AnswerCourier(engine, line, clock, threads=settings.line_push_concurrency)
+        self._lock = threading.Lock()
+        self._chained: dict[int, bool] = {}  # insertion-ordered: the oldest is dropped first
+        self._named: set[str] = set()
+        # (group id, person id) memberships seen active: a member's message changes nothing.
+        self._members: set[tuple[int, int]] = set()
 
     def process(self, event_row_id: int) -> None:
         """Process one stored event exactly once, then the chat's next ones waiting behind it.
 
-        Only database work happens here: the answers go to the outbox and the courier takes
-        them to LINE from its own threads, so no event waits on another chat's LINE call.
+        Only database work happens here: the answers go to the outbox, usually claimed for
+        the courier in the same transaction, and the courier takes them to LINE from its own
+        threads, so no event waits on another chat's LINE call.
         """
+        with self._lock:
+            if self._chained.pop(event_row_id, None):
+                return  # a chain already processed it (its lane turn came later)
         next_id: int | None = event_row_id
+        chat_id: str | None = None
+        followups: list[Callable[[], None]] = []
+        waiting = False  # answers of the chat were left in the outbox for the courier
         while next_id is not None:
-            raw = self._process_one(next_id)
-            if raw is None:
-                return
-            chat_id = chat_of(raw).chat_id
-            self.courier.ring(chat_id, followup=functools.partial(self._learn_names, raw))
-            next_id = self._next_in_chat(chat_id, after=next_id)
+            done = self._process_one(next_id)
+            if done is None:
+                break
+            chat_id = chat_of(done.raw).chat_id
+            if not self._names_known(done.raw):
+                followups.append(functools.partial(self._learn_names, done.raw))
+            if done.batch.rows:
+                self.courier.deliver(chat_id, done.batch, _run_all(followups))
+                followups = []
+            waiting = done.waiting
+            if next_id != event_row_id:
+                with self._lock:
+                    self._chained[next_id] = True
+                    while len(self._chained) > MAX_CHAINED_REMEMBERED:
+                        self._chained.pop(next(iter(self._chained)))
+            next_id = done.next_id
+        if chat_id is not None and (waiting or followups):
+            self.courier.ring(chat_id, _run_all(followups))
 
-    def _process_one(self, event_row_id: int) -> dict[str, Any] | None:
-        """Apply one event (its raw JSON when this call processed it, else None)."""
-        with Session(self.engine) as session:
-            row = session.get(InboundEvent, event_row_id)
-            if row is None or row.status != EventStatus.RECEIVED.value:
-                return None
-            raw = dict(row.raw)
+    def _process_one(self, event_row_id: int) -> Processed | None:
+        """Apply one event (what came of it when this call processed it, else None)."""
         now = self.clock()
         try:
-            if not self._apply(event_row_id, raw, now):
-                return None
+            with self.engine.begin() as connection:
+                raw = _claim(connection, event_row_id, EventStatus.DONE, now, in_chat_order=True)
+                if raw is None:
+                    return None
+                return self._apply(connection, event_row_id, raw, now)
         except DBAPIError as error:
             # The database, not the command, failed (a lost connection, or another process
             # registering the same group at the same moment): the row stays unprocessed and
@@ -89,66 +161,65 @@ class Conversation:
                 log.warning("event %s: database error, will retry: %s", event_row_id, error)
                 return None
             log.exception("event %s failed %d times", event_row_id, MAX_DATABASE_ATTEMPTS)
-            self._fail(event_row_id, raw, error, now)
+            return self._fail(event_row_id, error, now)
         except Exception as error:  # a bug must not cost the user an answer or LINE a 5xx
             log.exception("event %s failed", event_row_id)
-            self._fail(event_row_id, raw, error, now)
-        return raw
-
-    def _next_in_chat(self, chat_id: str, after: int) -> int | None:
-        """The chat's next event waiting to be processed (it waited for the one just done)."""
-        with Session(self.engine) as session:
-            return session.exec(
-                select(InboundEvent.id)
-                .where(
-                    InboundEvent.chat_id == chat_id,
-                    InboundEvent.status == EventStatus.RECEIVED.value,
-                    col(InboundEvent.id) > after,
-                )
-                .order_by(col(InboundEvent.id))
-                .limit(1)
-            ).first()
+            return self._fail(event_row_id, error, now)
 
     def _count_attempt(self, event_row_id: int) -> int:
         """Note one more failed try of an unprocessed event; how many there have been."""
         try:
-            with session_scope(self.engine) as session:
-                session.execute(
-                    update(InboundEvent)
+            with self.engine.begin() as connection:
+                attempts = connection.execute(
+                    update(INBOUND)
                     .where(
-                        col(InboundEvent.id) == event_row_id,
-                        col(InboundEvent.status) == EventStatus.RECEIVED.value,
+                        INBOUND.c.id == event_row_id,
+                        INBOUND.c.status == EventStatus.RECEIVED.value,
                     )
-                    .values(attempts=InboundEvent.attempts + 1)
-                )
-                row = session.get(InboundEvent, event_row_id)
-                return row.attempts if row is not None else MAX_DATABASE_ATTEMPTS
+                    .values(attempts=INBOUND.c.attempts + 1)
+                    .returning(INBOUND.c.attempts)
+                ).scalar_one_or_none()
+                return attempts if attempts is not None else MAX_DATABASE_ATTEMPTS
         except DBAPIError:
             return 0  # the database is still away; the sweep will come back to this row
 
-    def _apply(self, event_row_id: int, raw: dict[str, Any], now: datetime) -> bool:
-        """In one transaction: claim the event, apply it, and store the answer in the outbox.
+    def _apply(
+        self, connection: Connection, event_row_id: int, raw: dict[str, Any], now: datetime
+    ) -> Processed:
+        """In the transaction that claimed the event: apply it, store its answer, and claim
+        what can go to LINE now (unless the chat's next event is already waiting)."""
+        with Session(bind=connection, expire_on_commit=False) as session:
+            messages = self._answer(session, raw, now)
+            session.flush()
+        next_id = _next_in_chat(connection, chat_of(raw).chat_id, after=event_row_id)
+        batch, waiting = hand_over(
+            connection, raw, messages, now, self.courier.worker, more_coming=next_id is not None
+        )
+        return Processed(raw, next_id, batch, waiting)
 
-        False when the event is not this call's to process: another worker or process got it
-        first, or an earlier event of the same chat is still waiting (it goes first).
-        """
-        with session_scope(self.engine) as session:
-            if not _claim(session, event_row_id, EventStatus.DONE, now, in_chat_order=True):
-                return False
-            store_answer(session, raw, self._answer(session, raw, now), now)
-            return True
-
-    def _fail(
-        self, event_row_id: int, raw: dict[str, Any], error: Exception, now: datetime
-    ) -> None:
+    def _fail(self, event_row_id: int, error: Exception, now: datetime) -> Processed | None:
         """Record the failure and store an apology (only if the event was really addressed)."""
-        with session_scope(self.engine) as session:
-            if not _claim(
-                session, event_row_id, EventStatus.FAILED, now, f"{type(error).__name__}: {error}"
-            ):
-                return
-            addressed = raw.get("type") == "message" and self._addressed(raw)
-            store_answer(session, raw, [text(texts.GENERIC_ERROR)] if addressed else [], now)
+        with self.engine.begin() as connection:
+            claimed = _claim(
+                connection,
+                event_row_id,
+                EventStatus.FAILED,
+                now,
+                f"{type(error).__name__}: {error}",
+            )
+            if claimed is None:
+                return None
+            addressed = claimed.get("type") == "message" and self._addressed(claimed)
+            next_id = _next_in_chat(connection, chat_of(claimed).chat_id, after=event_row_id)
+            batch, waiting = hand_over(
+                connection,
+                claimed,
+                [text(texts.GENERIC_ERROR)] if addressed else [],
+                now,
+                self.courier.worker,
+                more_coming=next_id is not None,
+            )
+        return Processed(claimed, next_id, batch, waiting)
 
     def _addressed(self, raw: Mapping[str, Any]) -> bool:
         """Whether a text message was meant for the bot (command word, mention, or 1:1)."""
@@ -162,10 +233,20 @@ class Conversation:
         """The database changes and answer for one event."""
         chat = chat_of(raw)
         event_type = raw.get("type")
-        group = store.get_or_create_group(session, chat.chat_id, now) if chat.is_group else None
-        sender = self._person(session, chat.user_id) if chat.user_id else None
-        if group is not None and sender is not None:
-            store.note_member(session, group, sender, now)
+        group: ChatGroup | None = None
+        sender: Person | None = None
+        if chat.is_group and chat.user_id:
+            group, sender = store.group_and_person(session, chat.chat_id, chat.user_id, now)
+            assert group.id is not None and sender.id is not None
+            member = (group.id, sender.id)
+            # A message from a member seen here before changes nothing: no need to look.
+            if event_type != "message" or not self._known_member(member):
+                store.note_member(session, group, sender, now)
+                self._remember_member(member)
+        elif chat.is_group:
+            group = store.get_or_create_group(session, chat.chat_id, now)
+        elif chat.user_id:
+            sender = self._person(session, chat.user_id)
         if event_type == "message":
             if sender is None or (raw.get("message") or {}).get("type") != "text":
                 return []
@@ -190,6 +271,8 @@ class Conversation:
                 person = store.person_by_line_id(session, str(member.get("userId", "")))
                 if person is not None:
                     store.note_member_left(session, group, person)
+                    if group.id is not None and person.id is not None:
+                        self._forget_member((group.id, person.id))
             return []
         if event_type in ("follow", "unfollow") and sender is not None and chat.kind == "user":
             sender.following = event_type == "follow"
@@ -282,37 +365,76 @@ class Conversation:
         chat = chat_of(raw)
         now = self.clock()
         with session_scope(self.engine) as session:
+            connection = session.connection()
             for line_id, name in names.items():
                 if line_id == chat.chat_id and chat.is_group:
-                    group = store.group_by_line_id(session, line_id)
-                    if group is not None and not group.name:
-                        group.name = name[:200]
+                    connection.execute(
+                        update(GROUP)
+                        .where(GROUP.c.line_group_id == line_id, GROUP.c.name == "")
+                        .values(name=name[:200])
+                    )
                     continue
-                person = store.get_or_create_person(session, line_id)
-                person.display_name, person.profile_fetched_at = name[:200], now
+                named = connection.execute(
+                    update(PERSON)
+                    .where(PERSON.c.line_user_id == line_id)
+                    .values(display_name=name[:200], profile_fetched_at=now)
+                )
+                if not named.rowcount:  # someone tagged in chatter: not stored until now
+                    person = store.get_or_create_person(session, line_id)
+                    person.display_name, person.profile_fetched_at = name[:200], now
+        self._remember_named(names)
+
+    def _known_member(self, member: tuple[int, int]) -> bool:
+        """Whether this (group, person) membership was seen active here."""
+        with self._lock:
+            return member in self._members
+
+    def _remember_member(self, member: tuple[int, int]) -> None:
+        """Note an active membership (a member's next message skips the look-up)."""
+        with self._lock:
+            if len(self._members) > MAX_NAMED_REMEMBERED:
+                self._members.clear()  # a bound, not a policy: they are looked up again
+            self._members.add(member)
+
+    def _forget_member(self, member: tuple[int, int]) -> None:
+        """A member left: the next message must look again (and make them active)."""
+        with self._lock:
+            self._members.discard(member)
+
+    def _names_known(self, raw: Mapping[str, Any]) -> bool:
+        """Whether everyone the event names (and its group) is known here to have a name."""
+        chat = chat_of(raw)
+        wanted = _named_in(raw) + ([chat.chat_id] if chat.is_group else [])
+        with self._lock:
+            return all(line_id in self._named for line_id in wanted)
+
+    def _remember_named(self, line_ids: Iterable[str]) -> None:
+        """Note people and groups that have a name (so later events ask nobody)."""
+        with self._lock:
+            if len(self._named) > MAX_NAMED_REMEMBERED:
+                self._named.clear()  # a bound, not a policy: they are looked up again
+            self._named.update(line_ids)
 
     def _fetch_names(self, raw: Mapping[str, Any]) -> dict[str, str]:
         """Display names LINE knows for people (and the group) we have not named yet."""
         chat = chat_of(raw)
-        wanted = [chat.user_id] if chat.user_id else []
-        message = raw.get("message") or {}
-        for mentionee in (message.get("mention") or {}).get("mentionees") or []:
-            if (
-                mentionee.get("type") == "user"
-                and mentionee.get("userId")
-                and not mentionee.get("isSelf")
-            ):
-                wanted.append(str(mentionee["userId"]))
-        wanted += [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
-        with Session(self.engine) as session:
-            unknown = [
-                user_id
-                for user_id in dict.fromkeys(wanted)
-                if (person := store.person_by_line_id(session, user_id)) is None
-                or person.profile_fetched_at is None
-            ]
-            group = store.group_by_line_id(session, chat.chat_id) if chat.is_group else None
-            need_group_name = chat.is_group and (group is None or not group.name)
+        wanted = _named_in(raw)
+        with self.engine.connect() as connection:
+            named = set(
+                connection.execute(
+                    select(PERSON.c.line_user_id).where(
+                        PERSON.c.line_user_id.in_(wanted), PERSON.c.profile_fetched_at.is_not(None)
+                    )
+                ).scalars()
+            )
+            group_name = None
+            if chat.is_group:
+                group_name = connection.execute(
+                    select(GROUP.c.name).where(GROUP.c.line_group_id == chat.chat_id)
+                ).scalar_one_or_none()
+        unknown = [user_id for user_id in wanted if user_id not in named]
+        need_group_name = chat.is_group and not group_name
+        self._remember_named([*named, *([chat.chat_id] if group_name else [])])
         names: dict[str, str] = {}
         for user_id in unknown:
             try:
@@ -333,39 +455,57 @@ class Conversation:
         return names
 
 
+def _named_in(raw: Mapping[str, Any]) -> list[str]:
+    """The LINE user ids an event brings: its sender, the people tagged, the members joined."""
+    chat = chat_of(raw)
+    wanted = [chat.user_id] if chat.user_id else []
+    message = raw.get("message") or {}
+    for mentionee in (message.get("mention") or {}).get("mentionees") or []:
+        is_user = mentionee.get("type") == "user" and not mentionee.get("isSelf")
+        if is_user and mentionee.get("userId"):
+            wanted.append(str(mentionee["userId"]))
+    wanted += [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
+    return list(dict.fromkeys(wanted))
+
+
 def _claim(
-    session: Session,
+    connection: Connection,
     event_row_id: int,
     status: EventStatus,
     now: datetime,
     error: str | None = None,
     *,
     in_chat_order: bool = False,
-) -> bool:
-    """Move a received event to `status`; False when someone else already did (processed once).
+) -> dict[str, Any] | None:
+    """Move a received event to `status`; its raw JSON, or None when someone else already did
+    (processed once).
 
-    With `in_chat_order`, also False while an earlier event of the same chat is unprocessed:
+    With `in_chat_order`, also None while an earlier event of the same chat is unprocessed:
     a chat's events are applied in the order LINE sent them, whichever process holds them.
     """
-    claim = update(InboundEvent).where(
-        col(InboundEvent.id) == event_row_id,
-        col(InboundEvent.status) == EventStatus.RECEIVED.value,
-    )
-    if in_chat_order:
-        earlier = aliased(InboundEvent)
-        claim = claim.where(
-            ~exists().where(
-                col(earlier.chat_id) == col(InboundEvent.chat_id),
-                col(earlier.status) == EventStatus.RECEIVED.value,
-                col(earlier.id) < col(InboundEvent.id),
-            )
-        )
-    result = session.execute(
-        claim.values(
-            status=status.value, processed_at=now, attempts=InboundEvent.attempts + 1, error=error
-        )
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    raw = connection.execute(
+        _CLAIM_IN_CHAT_ORDER if in_chat_order else _CLAIM,
+        {"event_id": event_row_id, "new_status": status.value, "now": now, "failure": error},
+    ).scalar_one_or_none()
+    return dict(raw) if raw is not None else None
+
+
+def _next_in_chat(connection: Connection, chat_id: str, after: int) -> int | None:
+    """The chat's next event waiting to be processed (it waits for the one being done)."""
+    found = connection.execute(_NEXT_IN_CHAT, {"chat_id": chat_id, "after": after})
+    return found.scalar_one_or_none()
+
+
+def _run_all(followups: list[Callable[[], None]]) -> Callable[[], None] | None:
+    """One follow-up that runs these in order (None for none)."""
+    if len(followups) <= 1:
+        return followups[0] if followups else None
+
+    def run() -> None:
+        for followup in followups:
+            followup()
+
+    return run
 
 
 def _is_chatter(found: Match | BadArguments) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
@@ -19,6 +19,7 @@ from models.tables import (
     Task,
     TaskOwner,
 )
+from scheduler.state import dialect_insert
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -59,17 +60,44 @@ def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> 
     return group
 
 
+# Built once (the conversation asks it for every event in a group).
+_GROUP_AND_PERSON = (
+    select(ChatGroup, Person)
+    .join(Person, col(Person.line_user_id) == bindparam("user_line_id"))
+    .where(ChatGroup.line_group_id == bindparam("group_line_id"))
+)
+
+
+def group_and_person(
+    session: Session, line_group_id: str, line_user_id: str, now: datetime
+) -> tuple[ChatGroup, Person]:
+    """A group and a person in it, each created on first sight (one query once both exist)."""
+    found = session.exec(
+        _GROUP_AND_PERSON, params={"group_line_id": line_group_id, "user_line_id": line_user_id}
+    ).first()
+    if found is not None:
+        return found
+    return get_or_create_group(session, line_group_id, now), get_or_create_person(
+        session, line_user_id
+    )
+
+
 def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:
     """Insert `row`, or return the one another process inserted a moment earlier."""
-    try:
-        with session.begin_nested():  # a savepoint: losing the race keeps the transaction
-            session.add(row)
-    except IntegrityError:
-        found = existing()
-        if found is None:
-            raise
-        return found
-    return row
+    # One INSERT … ON CONFLICT DO NOTHING, then a read: no savepoint and no ORM flush, and a
+    # lost race leaves the transaction usable on PostgreSQL too.
+    table = inspect(type(row)).local_table
+    values = {
+        column.name: value
+        for column in table.columns
+        if (value := getattr(row, column.key, None)) is not None
+    }
+    connection = session.connection()
+    connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), values)
+    found = existing()
+    if found is None:
+        raise LookupError(f"{table.name}: the row just inserted is not there")
+    return found
 
 
 def note_member(session: Session, group: ChatGroup, person: Person, now: datetime) -> None:

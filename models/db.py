@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # Pooled connections are shared by threads one at a time (SQLite allows that with
         # check_same_thread off); each new connection gets the pragmas below once.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": 30,
+                "factory": _TurnTakingConnection,
+            },
+            **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _reopen_when_read_only)
@@ -66,6 +73,40 @@ def _reopen_when_read_only(context: Any) -> None:
         context.is_disconnect = True
 
 
+class _TurnTakingConnection(sqlite3.Connection):
+    """A SQLite connection that gives its writer turn back once its transaction has ended.
+
+    (SQLAlchemy tells listeners of a commit before it commits: a turn given back then let the
+    next writer start while the file was still locked, into SQLite's busy sleeps.)
+    """
+
+    turn: threading.Lock | None = None  # held from the transaction's first write
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.end_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.end_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.end_turn()
+
+    def end_turn(self) -> None:
+        """Let the next writer of this database file go."""
+        turn, self.turn = self.turn, None
+        if turn is not None:
+            turn.release()
+
+
 class _WriterTurns:
     """SQLite takes one writer at a time; make this process's writers queue on a lock.
 
@@ -76,11 +117,11 @@ class _WriterTurns:
     longer. A SAVEPOINT takes the turn too: it opens a transaction whose reads would otherwise
     hold a snapshot that another writer's commit makes stale, and SQLite then refuses the
     first write at once ("database is locked"). The lock belongs to the database file, so
-    every engine on it in this process takes turns. Reads outside a transaction never wait;
+    every engine on it in this process takes turns; the connection gives the turn back after
+    its commit or rollback (_TurnTakingConnection). Reads outside a transaction never wait;
     other processes still meet SQLite's own busy handling.
     """
 
-    _HELD = "tidtam_writer_turn"
     _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
     # One lock per database file in this process (engines come and go; the file stays).
     _by_file: ClassVar[dict[str, threading.Lock]] = {}
@@ -92,31 +133,17 @@ class _WriterTurns:
             self._lock = self._by_file.setdefault(path or ":memory:", threading.Lock())
 
     def watch(self, engine: Engine) -> None:
-        """Take a turn before a connection's first write; give it back when it ends."""
+        """Take a turn before a connection's first write (the connection gives it back)."""
         event.listen(engine, "before_cursor_execute", self._before_execute)
-        event.listen(engine, "commit", self._transaction_ended)
-        event.listen(engine, "rollback", self._transaction_ended)
-        event.listen(engine, "reset", self._pool_reset)
-        event.listen(engine, "close", self._pool_closed)
 
     def _before_execute(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if conn.info.get(self._HELD) or not statement.lstrip()[:9].upper().startswith(self._WRITES):
+        connection = cursor.connection
+        if not isinstance(connection, _TurnTakingConnection) or connection.turn is not None:
+            return
+        if not statement.lstrip()[:9].upper().startswith(self._WRITES):
             return
         self._lock.acquire()
-        conn.info[self._HELD] = True
-
-    def _transaction_ended(self, conn: Any) -> None:
-        self._give_back(conn.info)
-
-    def _pool_reset(self, dbapi_connection: Any, record: Any, reset_state: Any) -> None:
-        self._give_back(record.info)
-
-    def _pool_closed(self, dbapi_connection: Any, record: Any) -> None:
-        self._give_back(record.info)
-
-    def _give_back(self, info: dict[str, Any]) -> None:
-        if info.pop(self._HELD, False):
-            self._lock.release()
+        connection.turn = self._lock
 
 
 @contextmanager

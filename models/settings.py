@@ -41,7 +41,7 @@ class Settings:
     demo_mode: bool = False
     line_request_timeout: float = 10.0
     delivery_grace_hours: float = 6.0
-    line_push_concurrency: int = 64  # reminder pushes in flight at once (LINE allows 2,000/s)
+    line_push_concurrency: int = 64  # LINE calls in flight at once: pushes, or answers (2,000/s)
     public_base_url: str | None = None  # https://bot.example.go.th — for links the bot sends
     # Where webhook bodies wait while the database cannot take them (None: answer 500 instead).
     event_spool_dir: str | None = DEFAULT_EVENT_SPOOL_DIR

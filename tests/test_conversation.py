@@ -261,7 +261,9 @@ def test_events_left_by_a_crash_are_processed_at_the_next_start(
         services_of(app).close()
     with Session(engine) as session:
         assert set(session.exec(select(InboundEvent.status)).all()) == {"done"}
-    assert len(fake_line.replies) == 2
+    # Both answers (the greeting, the help) go together: the second event was already stored.
+    [reply] = fake_line.replies
+    assert len(reply.body["messages"]) == 2
 
 
 def test_names_are_fetched_from_line_once(
@@ -352,8 +354,10 @@ def test_one_chat_s_slow_line_call_does_not_hold_up_another_chat(
 
 
 def test_answers_waiting_for_one_chat_go_in_one_reply_in_order(
-    conversation: Say, fake_line: FakeLine, engine: Engine
+    client: FlaskClient, app: Any, conversation: Say, fake_line: FakeLine, engine: Engine
 ) -> None:
+    from bot.webhook import services_of
+
     set_up_group(conversation)
     # LINE is slow with the first answer; the next two wait for it and then go together.
     fake_line.answer("POST", "/v2/bot/message/reply", 200, ACCEPTED, delay=1.0)
@@ -361,7 +365,13 @@ def test_answers_waiting_for_one_chat_go_in_one_reply_in_order(
     second = in_group("วันหยุด", OFFICER_A)
     third = in_group("งานของฉัน", OFFICER_A)
     replies_before = len(fake_line.replies)
-    conversation(first, second, third)
+    body = json.dumps(webhook(first)).encode()
+    assert client.post("/callback", data=body, headers={"X-Line-Signature": sign(body)})
+    deadline = time.monotonic() + 10
+    while len(fake_line.replies) == replies_before and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the first answer is in flight
+    conversation(second, third)
+    assert services_of(app).wait_idle(timeout=15)
     replies = fake_line.replies[replies_before:]
     assert len(replies) == 2 and fake_line.pushes == []
     together = replies[1]
@@ -372,6 +382,20 @@ def test_answers_waiting_for_one_chat_go_in_one_reply_in_order(
     with Session(engine) as session:
         vias = session.exec(select(Delivery.sent_via).where(Delivery.kind == "reply")).all()
     assert set(vias) == {"reply"}
+
+
+def test_a_chat_s_stored_events_are_answered_in_one_reply(
+    conversation: Say, fake_line: FakeLine
+) -> None:
+    set_up_group(conversation)
+    asked = [in_group(words, OFFICER_A) for words in ("ประชุม", "วันหยุด", "งานของฉัน")]
+    replies_before = len(fake_line.replies)
+    conversation(*asked)  # one webhook: all three are stored before the first is answered
+    [reply] = fake_line.replies[replies_before:]
+    assert reply.body["replyToken"] == asked[-1]["replyToken"]  # the newest fresh token
+    texts = [message["text"] for message in reply.body["messages"]]
+    assert "ยังไม่ได้ตั้งวันประชุม" in texts[0]
+    assert texts[1].startswith("🏖️ วันหยุดราชการที่จะถึง") and texts[2] == "ตอนนี้ไม่มีงานค้างของคุณ 🎉"
 
 
 def test_a_reply_accepted_after_the_timeout_is_settled_by_its_token_not_pushed(
@@ -398,12 +422,11 @@ def test_answers_a_dead_process_left_in_flight_are_settled_once(
     from bot.webhook import services_of
 
     event = in_group("ช่วยเหลือ", OFFICER_A)
-    with Session(engine) as session:
-        row = store_answer(session, event, [{"type": "text", "text": "คำตอบ"}], clock.now)
-        assert row is not None
+    with engine.begin() as connection:
         # A process claimed it, called LINE, and died before marking it (no heartbeat left).
-        row.status, row.claimed_by, row.claimed_at = "sending", "courier:gone:1:dead", clock.now
-        session.commit()
+        answer = [{"type": "text", "text": "คำตอบ"}]
+        claimed_by = "courier:gone:1:dead"
+        assert store_answer(connection, event, answer, clock.now, claimed_by=claimed_by)
     if landed:
         fake_line.used_reply_tokens.add(event["replyToken"])  # that call had reached LINE
     # Settle now (the courier's own watch may be doing it already: the same code, once).
