@@ -7,13 +7,13 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from bot import store, texts
 from bot.answers import AnswerCourier, Batch, hand_over
@@ -24,12 +24,15 @@ from bot.line_api import LineClient
 from bot.router import BadArguments, Match, Router
 from models.db import session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, EventStatus, Person
+from models.tables import ChatGroup, EventStatus, InboundEvent, Person, ProgressReport
 from scheduler.delivery_report import read_quota
 from scheduler.messages import Mention, Message, text, text_with_mentions
 from scheduler.messenger import PushRejected, PushUnreachable
 
 log = logging.getLogger(__name__)
+# A report is stored when its message is processed, seconds after LINE received it (clock
+# skew between processes aside): reports older than this are not the unsent message's.
+UNSENT_REPORT_SLACK = timedelta(minutes=5)
 
 MAX_COMMAND_LENGTH = 2000  # a command longer than this is a paste, not a command
 MAX_MENTIONS = 20
@@ -209,7 +212,11 @@ class Conversation:
             )
             if claimed is None:
                 return None
-            addressed = claimed.get("type") == "message" and self._addressed(claimed)
+            addressed = (
+                claimed.get("type") == "message"
+                and claimed.get("mode") != "standby"
+                and self._addressed(claimed)
+            )
             next_id = _next_in_chat(connection, chat_of(claimed).chat_id, after=event_row_id)
             batch, waiting = hand_over(
                 connection,
@@ -226,7 +233,9 @@ class Conversation:
         message = raw.get("message") or {}
         command_text, _, bot_mentioned = parse_text(message)
         return (
-            bot_mentioned or not chat_of(raw).is_group or self.router.find(command_text) is not None
+            bot_mentioned
+            or chat_of(raw).kind == "user"
+            or self.router.find(command_text) is not None
         )
 
     def _answer(self, session: Session, raw: dict[str, Any], now: datetime) -> list[Message]:
@@ -247,10 +256,32 @@ class Conversation:
             group = store.get_or_create_group(session, chat.chat_id, now)
         elif chat.user_id:
             sender = self._person(session, chat.user_id)
+        if event_type == "unsend":
+            scrub_unsent(session, raw)
+            return []
+        standby = raw.get("mode") == "standby"
         if event_type == "message":
-            if sender is None or (raw.get("message") or {}).get("type") != "text":
-                return []
+            if standby or sender is None or (raw.get("message") or {}).get("type") != "text":
+                return []  # in standby another channel answers: record who is here, say nothing
             return self._answer_text(session, raw, chat, group, sender, now)
+        if standby:
+            self._record_state(session, raw, chat, group, sender, now)
+            return []
+        return self._record_state(session, raw, chat, group, sender, now)
+
+    def _record_state(
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        chat: Chat,
+        group: ChatGroup | None,
+        sender: Person | None,
+        now: datetime,
+    ) -> list[Message]:
+        """Membership and follow changes, and what the bot says about them (if it may speak)."""
+        event_type = raw.get("type")
+        if event_type == "join" and chat.kind == "room":
+            return [text(texts.ROOM_GREETING, QUICK_HELP)]
         if event_type in ("join", "leave") and group is not None:
             joined = event_type == "join"
             # Leaving keeps the group's tasks and reports; it only stops answers and reminders.
@@ -267,8 +298,8 @@ class Conversation:
         if event_type == "memberJoined" and group is not None:
             return self._welcome(session, raw, group, now)
         if event_type == "memberLeft" and group is not None:
-            for member in (raw.get("left") or {}).get("members") or []:
-                person = store.person_by_line_id(session, str(member.get("userId", "")))
+            for user_id in member_ids(raw, "left"):
+                person = store.person_by_line_id(session, user_id)
                 if person is not None:
                     store.note_member_left(session, group, person)
                     if group.id is not None and person.id is not None:
@@ -292,7 +323,8 @@ class Conversation:
         """Route a text message to its command, or ignore chatter in a busy group."""
         message = raw.get("message") or {}
         command_text, mentioned_ids, bot_mentioned = parse_text(message)
-        addressed = bot_mentioned or not chat.is_group
+        # A 1:1 chat always speaks to the bot; a group or a room only by a mention or a command.
+        addressed = bot_mentioned or chat.kind == "user"
         if len(str(message.get("text", ""))) > MAX_COMMAND_LENGTH:
             found_long = self.router.find(command_text[:50])
             return (
@@ -303,13 +335,16 @@ class Conversation:
             found = None
         if found is None:
             if not addressed:
-                return []  # group chatter: stay quiet
+                return []  # chatter in a group or room: stay quiet
+            if chat.kind == "room":
+                return [text(texts.ROOM_NOT_SUPPORTED, QUICK_HELP)]
             if not command_text:
                 return [help_message(self.router.visible())]
             closest = self.router.closest(command_text)
             return [text(texts.unknown_command(closest.example if closest else None), QUICK_HELP)]
         if chat.kind == "room":
-            return [text(texts.ROOM_NOT_SUPPORTED)]
+            # Tasks belong to a group's members; a room has no such list to keep them in.
+            return [text(texts.ROOM_NOT_SUPPORTED, QUICK_HELP)]
         if len(mentioned_ids) > MAX_MENTIONS:
             return [text(texts.too_many_mentions(MAX_MENTIONS))]
         mentions = [self._person(session, user_id) for user_id in mentioned_ids]
@@ -340,8 +375,7 @@ class Conversation:
         now: datetime,
     ) -> list[Message]:
         """Register new members and greet them by @mention."""
-        members = [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
-        members = [member for member in members if member and member != "None"]
+        members = member_ids(raw, "joined")
         for user_id in members:
             store.note_member(session, group, self._person(session, user_id), now)
         mentions = [Mention(f"m{i}", user_id) for i, user_id in enumerate(members[:MAX_MENTIONS])]
@@ -464,7 +498,7 @@ def _named_in(raw: Mapping[str, Any]) -> list[str]:
         is_user = mentionee.get("type") == "user" and not mentionee.get("isSelf")
         if is_user and mentionee.get("userId"):
             wanted.append(str(mentionee["userId"]))
-    wanted += [str(m.get("userId")) for m in (raw.get("joined") or {}).get("members") or []]
+    wanted += member_ids(raw, "joined")
     return list(dict.fromkeys(wanted))
 
 
@@ -513,3 +547,64 @@ def _is_chatter(found: Match | BadArguments) -> bool:
     if not found.standalone:
         return True  # "เสร็จแล้วค่ะ", "ประชุมกี่โมงคะ"
     return isinstance(found, BadArguments) and bool(found.rest)  # "เสร็จ ไปแล้วนะ"
+
+
+def member_ids(raw: Mapping[str, Any], key: str) -> list[str]:
+    """The user ids of memberJoined's "joined" or memberLeft's "left" (odd shapes: none)."""
+    part = raw.get(key)
+    members = part.get("members") if isinstance(part, Mapping) else None
+    if not isinstance(members, list):
+        return []
+    found = [m.get("userId") for m in members if isinstance(m, Mapping)]
+    return [user_id for user_id in found if isinstance(user_id, str) and user_id]
+
+
+def scrub_unsent(session: Session, raw: Mapping[str, Any]) -> int:
+    """Remove a message its sender took back from what the bot stored; how many rows changed.
+
+    LINE asks bots to delete unsent content. The stored event keeps its shape (type, chat,
+    time) but loses its text; what a command made of it stays — a task it created is work
+    the group agreed on (a supervisor cancels it with ยกเลิก) — while a progress report's
+    text is removed (its percent stays).
+    """
+    unsend = raw.get("unsend")
+    message_id = unsend.get("messageId") if isinstance(unsend, Mapping) else None
+    chat = chat_of(raw)
+    if not isinstance(message_id, str) or not message_id:
+        return 0
+    changed = 0
+    rows = session.scalars(
+        select(InboundEvent).where(
+            col(InboundEvent.chat_id) == chat.chat_id[:64],
+            col(InboundEvent.event_type) == "message",
+        )
+    )
+    for row in rows:
+        message = row.raw.get("message") if isinstance(row.raw, dict) else None
+        if not isinstance(message, dict) or message.get("id") != message_id:
+            continue
+        text_sent = str(message.get("text", ""))
+        gone = {"id": message_id, "type": message.get("type"), "unsent": True}
+        row.raw = {**row.raw, "message": gone}
+        changed += 1
+        if text_sent and chat.user_id:
+            changed += _scrub_reports(session, chat.user_id, text_sent, row.received_at)
+    return changed
+
+
+def _scrub_reports(session: Session, user_id: str, text_sent: str, received: datetime) -> int:
+    """Blank the text of progress reports the unsent message made (reported once it came)."""
+    reporter = store.person_by_line_id(session, user_id)
+    if reporter is None or reporter.id is None:
+        return 0
+    changed = 0
+    for report in session.scalars(
+        select(ProgressReport).where(
+            col(ProgressReport.reporter_id) == reporter.id,
+            col(ProgressReport.reported_at) >= received - UNSENT_REPORT_SLACK,
+        )
+    ):
+        if report.text and report.text in text_sent:
+            report.text = texts.REPORT_UNSENT
+            changed += 1
+    return changed
