@@ -387,6 +387,11 @@ def _days(start: date, end: date, step: int = 1) -> Iterator[date]:
         d += delta
 
 
+def month_span(day: date) -> tuple[date, date]:
+    """The first and the last day of `day`'s month."""
+    return day.replace(day=1), _month_end(day.year, day.month)
+
+
 def _month_end(year: int, month: int) -> date:
     """The last day of the month."""
     return date(year, month, _gregorian.monthrange(year, month)[1])

@@ -35,6 +35,13 @@ def calendar_of(group: ChatGroup | None, overrides: Sequence[HolidayOverride]) -
     """The group's calendar from overrides already loaded (the planner loads them once a tick)."""
     province = province_of(group) if group is not None else None
     line_group_id = group.line_group_id if group is not None else None
+    return calendar_where(province, line_group_id, overrides)
+
+
+def calendar_where(
+    province: str | None, line_group_id: str | None, overrides: Sequence[HolidayOverride]
+) -> WorkCalendar:
+    """The calendar of a province (None: national) and a group (None: no group's own days)."""
     rows = [
         (row.day, row.name, row.kind == OverrideKind.HOLIDAY.value)
         for row in overrides

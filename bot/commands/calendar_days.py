@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import col, func, select
 
@@ -27,8 +27,13 @@ from models.tables import (
     Task,
     TaskStatus,
 )
-from scheduler.calendar import UnknownProvinceError, WorkCalendar, canonical_province
-from scheduler.group_calendar import CalendarChange, changes_for, override_applies, province_of
+from scheduler.calendar import (
+    UnknownProvinceError,
+    WorkCalendar,
+    canonical_province,
+    month_span,
+)
+from scheduler.group_calendar import CalendarChange, calendar_where, changes_for, province_of
 from scheduler.messages import text
 from scheduler.planner import retry_key_for
 from scheduler.thaidate import ThaiDateError, format_date, parse_date
@@ -153,12 +158,7 @@ def _calendar(ctx: Context, where: Where, day: date) -> WorkCalendar:
     rows = ctx.session.exec(select(HolidayOverride).where(HolidayOverride.day == day)).all()
     line_group_id = where.group.line_group_id if where.group is not None else None
     province = province_of(where.group) if where.group is not None else where.province
-    applies = [
-        (row.day, row.name, row.kind == OverrideKind.HOLIDAY.value)
-        for row in rows
-        if override_applies(row.scope, province, line_group_id)
-    ]
-    return WorkCalendar.with_overrides(province, applies)
+    return calendar_where(province, line_group_id, rows)
 
 
 def _stored(ctx: Context, day: date, where: Where) -> HolidayOverride | None:
@@ -214,8 +214,7 @@ def _record(
 
 def _month_overrides(ctx: Context, day: date) -> list[HolidayOverride]:
     """Copies of every stored day in `day`'s month (copies: the rows may change next)."""
-    first = day.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first, last = month_span(day)
     rows = ctx.session.exec(
         select(HolidayOverride).where(
             col(HolidayOverride.day) >= first, col(HolidayOverride.day) <= last
@@ -228,8 +227,7 @@ def _month_overrides(ctx: Context, day: date) -> list[HolidayOverride]:
 
 def _reschedule_duties(ctx: Context, day: date, groups: list[ChatGroup]) -> None:
     """Monthly duties due in the day's month follow the new calendar (a month end may move)."""
-    first = day.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first, last = month_span(day)
     group_ids = [group.id for group in groups if group.id is not None]
     if not group_ids:
         return

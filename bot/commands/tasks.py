@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import col, select
 
@@ -11,6 +11,7 @@ from bot import duties, store, texts
 from bot.context import SUPERVISORS, Context, Refusal
 from bot.router import TASK_NUMBER, Reply, command
 from models.tables import ProgressReport, Task, TaskKind, TaskStatus, Topic, Unit
+from scheduler.calendar import month_span
 from scheduler.duties import DutyProgress, fiscal_year_end, is_duty
 from scheduler.messages import Button, Mention, escape_braces, text, text_with_mentions
 from scheduler.recurrence import Recurrence, parse_recurrence
@@ -356,8 +357,7 @@ def set_repeat(ctx: Context, number: str, rule: str) -> Reply:
     if rule.strip() in _STOP_WORDS:
         if duty is None or task.repeat_until is None:
             raise Refusal(texts.duty_not_recurring(task.id))
-        month_end = (ctx.today.replace(day=28) + timedelta(days=4)).replace(day=1)
-        task.repeat_until = min(task.repeat_until, month_end - timedelta(days=1))
+        task.repeat_until = min(task.repeat_until, month_span(ctx.today)[1])
         stopped = duties.progress_of(ctx.session, task, duty.done)
         assert stopped is not None
         duties.reschedule(task, stopped, ctx.now)
