@@ -282,7 +282,7 @@ def finish(ctx: Context, number: str, month: str | None = None) -> Reply:
     assert task.id is not None
     ctx.require_can_change(task)
     duty = duties.progress_of(ctx.session, task)
-    if duty is not None:
+    if duty is not None and task.status != TaskStatus.CANCELLED.value:
         return _finish_occurrence(ctx, task, duty, month)
     if month is not None:
         raise Refusal(texts.duty_not_recurring(task.id))

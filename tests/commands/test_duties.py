@@ -172,3 +172,11 @@ def test_the_plan_s_meetings_stop_after_september_unless_renewed(
         assert "วันอังคารที่ 15 ตุลาคม พ.ศ. 2567" in said(chat.say("ประชุม", OFFICER_A))
     finally:
         line.close()
+
+
+def test_a_cancelled_duty_closes_no_month(chat: Chat, clock: MutableClock) -> None:
+    clock.now = at("2024-03-04")
+    name_supervisor(chat)
+    number, _ = add_duty(chat)
+    chat.say(f"ยกเลิก #{number}", SUPERVISOR)
+    assert "ปิดไปแล้ว" in said(chat.say(f"เสร็จ #{number}", OFFICER_A))
