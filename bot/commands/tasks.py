@@ -281,8 +281,10 @@ def finish(ctx: Context, number: str, month: str | None = None) -> Reply:
     task = ctx.task(int(number))
     assert task.id is not None
     ctx.require_can_change(task)
+    if task.status == TaskStatus.CANCELLED.value:
+        return texts.already_done(task.id)
     duty = duties.progress_of(ctx.session, task)
-    if duty is not None and task.status != TaskStatus.CANCELLED.value:
+    if duty is not None:
         return _finish_occurrence(ctx, task, duty, month)
     if month is not None:
         raise Refusal(texts.duty_not_recurring(task.id))

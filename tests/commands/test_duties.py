@@ -98,6 +98,7 @@ def test_a_month_end_duty_across_a_fiscal_year(
         ).all()
     assert task is not None and task.status == "done" and len(periods) == 12
     assert "ปิดไปแล้ว" in said(chat.say(f"เสร็จ #{number}", OFFICER_A))
+    assert "ปิดไปแล้ว" in said(chat.say(f"เสร็จ #{number} มี.ค. 2567", OFFICER_A))
 
 
 def test_a_day_15_duty_on_a_holiday_moves_like_the_meeting(chat: Chat, clock: MutableClock) -> None:
@@ -180,3 +181,4 @@ def test_a_cancelled_duty_closes_no_month(chat: Chat, clock: MutableClock) -> No
     number, _ = add_duty(chat)
     chat.say(f"ยกเลิก #{number}", SUPERVISOR)
     assert "ปิดไปแล้ว" in said(chat.say(f"เสร็จ #{number}", OFFICER_A))
+    assert "ปิดไปแล้ว" in said(chat.say(f"เสร็จ #{number} มี.ค. 2567", OFFICER_A))
