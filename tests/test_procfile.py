@@ -6,25 +6,19 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-import time
-from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.support.events import text_message
-from tests.support.fake_line import FakeLine, answers
+from tests.support.fake_line import FakeLine
 from tests.support.processes import (
-    WAIT_LIMIT_SECONDS,
     clean_environment,
     free_port,
-    post_event,
     wait_for_health,
 )
+from tests.support.typing import answered_numbers, type_at_once
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET, repository_root
 
 CHATS = 4
@@ -75,32 +69,6 @@ def test_the_procfile_web_process_answers_each_chat_once_and_in_order(
     procfile_web: int, fake_line: FakeLine
 ) -> None:
     fake_line.latency = 0.05
-    users = [f"U{n:032x}" for n in range(1, CHATS + 1)]
-    asked: dict[str, list[int]] = defaultdict(list)
-    chat_of_token: dict[str, str] = {}
-
-    def chat(index: int, user: str) -> None:
-        """One person types quickly; gunicorn spreads the requests over its workers."""
-        for turn in range(MESSAGES_PER_CHAT):
-            number = (index + 1) * 100 + turn
-            asked[user].append(number)
-            event = text_message(
-                f"เสร็จ #{number}", user_id=user, group_id=None, at=datetime.now(UTC)
-            )
-            chat_of_token[str(event["replyToken"])] = user
-            assert post_event(procfile_web, event) == 200
-
-    threads = [threading.Thread(target=chat, args=pair) for pair in enumerate(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    expected = CHATS * MESSAGES_PER_CHAT
-    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
-    while time.monotonic() < deadline and len(answers(fake_line, chat_of_token)) < expected:
-        time.sleep(0.05)  # the workers answer from their own greenlets
-    by_chat: dict[str, list[int]] = defaultdict(list)
-    for chat_id, said in answers(fake_line, chat_of_token):
-        by_chat[chat_id].append(int(said.split("#", 1)[1].split()[0]))
-    assert dict(by_chat) == dict(asked)  # each once, in the order asked
+    typed = type_at_once([procfile_web], CHATS, MESSAGES_PER_CHAT)
+    assert answered_numbers(fake_line, typed) == dict(typed.asked)  # each once, in order
     assert fake_line.pushes == []  # every answer was a free reply

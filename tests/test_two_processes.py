@@ -5,25 +5,20 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.support.events import text_message
-from tests.support.fake_line import FakeLine, answers
+from tests.support.fake_line import FakeLine
 from tests.support.processes import (
-    WAIT_LIMIT_SECONDS,
     clean_environment,
     free_port,
-    post_event,
     wait_for_health,
 )
+from tests.support.typing import answered_numbers, type_at_once
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET
 
 CHATS = 6
@@ -69,44 +64,14 @@ def test_two_processes_answer_each_chat_once_and_in_order(
     two_processes: list[int], fake_line: FakeLine
 ) -> None:
     fake_line.latency = 0.05  # answers overlap, so ordering is really put to the test
-    users = [f"U{n:032x}" for n in range(1, CHATS + 1)]
-    asked: dict[str, list[int]] = defaultdict(list)
-    chat_of_token: dict[str, str] = {}
-
-    def chat(index: int, user: str) -> None:
-        """One person types quickly, each message landing on the other process."""
-        for turn in range(MESSAGES_PER_CHAT):
-            number = (index + 1) * 100 + turn
-            asked[user].append(number)
-            event = text_message(
-                f"เสร็จ #{number}", user_id=user, group_id=None, at=datetime.now(UTC)
-            )
-            chat_of_token[str(event["replyToken"])] = user
-            assert post_event(two_processes[turn % 2], event) == 200
-
-    threads = [threading.Thread(target=chat, args=pair) for pair in enumerate(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    expected = CHATS * MESSAGES_PER_CHAT
-    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
-    while time.monotonic() < deadline and len(answers(fake_line, chat_of_token)) < expected:
-        time.sleep(0.05)  # the processes answer from their own threads
-    time.sleep(0.3)  # and nothing more arrives after the last expected answer
-    received = answers(fake_line, chat_of_token)
-    assert len(received) == expected, f"{len(received)} answers for {expected} messages"
-    by_chat: dict[str, list[int]] = defaultdict(list)
-    for chat_id, text in received:
-        by_chat[chat_id].append(int(text.split("#", 1)[1].split()[0]))
-    assert dict(by_chat) == dict(asked)  # each once, in the order asked
+    typed = type_at_once(two_processes, CHATS, MESSAGES_PER_CHAT)
+    assert answered_numbers(fake_line, typed) == dict(typed.asked)  # each once, in order
     assert fake_line.pushes == []  # every answer was a free reply
     # One call at a time per chat: LINE got each chat's next call after answering the last.
     calls: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for request, answered_at in fake_line.answered:
         if request.path == "/v2/bot/message/reply":
-            calls[chat_of_token[request.body["replyToken"]]].append(
+            calls[typed.chat_of_token[request.body["replyToken"]]].append(
                 (request.received_at, answered_at)
             )
     for chat_calls in calls.values():
