@@ -466,6 +466,11 @@ def calendar_recorded(
         head = f"✅ บันทึก {when} เป็นวันหยุด ({scope_label}) แล้ว — {reason}"
     else:
         head = f"✅ บันทึก {when} เป็นวันทำงานพิเศษ ({scope_label}) แล้ว — {reason}"
+    return _calendar_changed(head, told)
+
+
+def _calendar_changed(head: str, told: int) -> str:
+    """A calendar change's confirmation: what changed, then how many groups were told."""
     if told:
         tail = f"แจ้ง {told} กลุ่มที่วันประชุม วันส่งรายงาน หรือกำหนดส่งงานได้รับผลกระทบแล้ว"
     else:
@@ -497,6 +502,21 @@ def calendar_notice(
             "หัวหน้าเลื่อนได้ด้วย เลื่อน #เลขงาน <วันที่>"
         )
     return "\n".join(lines)
+
+
+def calendar_no_working_day(when: str, scope_label: str) -> str:
+    """Nothing to remove: no working day was declared for that day there."""
+    return f"ไม่มีวันทำงานพิเศษที่บันทึกไว้ {when} ({scope_label}) — บันทึกได้ด้วย วันทำงานพิเศษ <วันที่> <เหตุผล>"
+
+
+def calendar_working_day_removed(when: str, scope_label: str, told: int) -> str:
+    """A declared working day was removed: the day is off again."""
+    return _calendar_changed(f"✅ ลบวันทำงานพิเศษ {when} ({scope_label}) แล้ว — กลับเป็นวันหยุด", told)
+
+
+def calendar_working_day_withdrawn_name(name: str) -> str:
+    """The reason given when a declared working day is withdrawn."""
+    return f"ยกเลิกวันทำงานพิเศษ: {name}"
 
 
 def calendar_withdrawn_name(name: str) -> str:

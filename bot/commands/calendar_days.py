@@ -115,6 +115,22 @@ def remove_holiday(ctx: Context, said: str) -> Reply:
     return _record(ctx, day, where, OverrideKind.WORKING_DAY, withdrawn, undone=True)
 
 
+@command(
+    "ลบวันทำงานพิเศษ",
+    args=r"(?P<said>.+)",
+    roles=SUPERVISORS,
+    usage=f"ลบวันทำงานพิเศษ <วันที่> {_USAGE_SCOPE}",
+    example="ลบวันทำงานพิเศษ 27 ธ.ค. 2568",
+)
+def remove_working_day(ctx: Context, said: str) -> Reply:
+    """(ผู้ดูแล) ยกเลิกวันทำงานพิเศษที่บันทึกไว้ ให้กลับเป็นวันหยุด"""
+    day, _, where = _read(ctx, said, reason_needed=False)
+    stored = _stored(ctx, day, where)
+    if stored is None or stored.kind != OverrideKind.WORKING_DAY.value:
+        raise Refusal(texts.calendar_no_working_day(_when(day), where.label))
+    return _record(ctx, day, where, None, stored.name)
+
+
 def _read(ctx: Context, said: str, *, reason_needed: bool = True) -> tuple[date, str, Where]:
     """The day, the reason and the scope of `said`; a Thai refusal that shows what to type."""
     words = said.split()
@@ -202,11 +218,20 @@ def _record(
     after = _month_overrides(ctx, day)
     now_is = None if kind is None else {"kind": kind.value, "name": reason}
     ctx.audit("calendar.day", "holiday_override", f"{where.scope}:{day}", before=was, after=now_is)
-    holiday = kind == OverrideKind.HOLIDAY
-    notice_reason = reason if kind is not None else texts.calendar_withdrawn_name(reason)
+    # Deleting a declared working day gives the day off back; deleting a day off, the work.
+    removed_working = kind is None and was is not None and was["kind"] == OverrideKind.WORKING_DAY
+    holiday = kind == OverrideKind.HOLIDAY or removed_working
+    if kind is not None:
+        notice_reason = reason
+    elif removed_working:
+        notice_reason = texts.calendar_working_day_withdrawn_name(reason)
+    else:
+        notice_reason = texts.calendar_withdrawn_name(reason)
     groups = _groups_in(ctx, where)
     _reschedule_duties(ctx, day, groups)
     told = _tell(ctx, day, where, groups, before, after, holiday, notice_reason)
+    if removed_working:
+        return texts.calendar_working_day_removed(_when(day), where.label, told)
     return texts.calendar_recorded(
         _when(day), holiday, reason, where.label, told, undone=undone or kind is None
     )

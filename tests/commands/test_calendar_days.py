@@ -107,6 +107,16 @@ def test_a_declared_working_day_brings_a_weekend_meeting_back_and_removing_it_un
     with Session(engine) as session:
         assert len(session.exec(select(HolidayOverride)).all()) == 1
 
+    answer = said(chat.say("ลบวันทำงานพิเศษ 15 มิ.ย. 2567", ADMIN, group=None))
+    assert "ลบวันทำงานพิเศษ ส. 15 มิ.ย. 2567 (ทั้งประเทศ) แล้ว — กลับเป็นวันหยุด" in answer
+    assert "วันจันทร์ที่ 17 มิถุนายน" in said(chat.say("ประชุม", OFFICER_A))
+    undone = notices(engine)[GROUP][-1]
+    assert "ส. 15 มิ.ย. 2567 เป็นวันหยุด — ยกเลิกวันทำงานพิเศษ: ทำงานชดเชย" in undone
+    assert "ย้ายจาก 15 มิ.ย. 2567 เป็น 17 มิ.ย. 2567" in undone
+    assert "ไม่มีวันทำงานพิเศษที่บันทึกไว้" in said(
+        chat.say("ลบวันทำงานพิเศษ 15 มิ.ย. 2567", ADMIN, group=None)
+    )
+
 
 def test_removing_a_recorded_day_and_withdrawing_a_government_holiday(
     chat: Chat, engine: Engine, clock: MutableClock
