@@ -82,7 +82,8 @@ def occurrences(
 
     "ทุกสิ้นเดือน" and "เดือนละ 1 ครั้ง" are due on the month's last working day; "ทุกวันที่ N"
     on day N, or the next working day of the same month when N is a day off (as the monthly
-    meeting moves), else the month's last working day.
+    meeting moves), else the month's last working day. "เดือนละ 1 ครั้ง" names no day, so a
+    range that ends mid-month still has that month's occurrence, due by the range's end.
     """
     if not is_duty(rule) or last < first:
         return ()
@@ -90,6 +91,10 @@ def occurrences(
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
         due = _due(rule, calendar, year, month)
+        if _once_a_month(rule) and (year, month) == (last.year, last.month) and due > last:
+            due = last if calendar.is_working_day(last) else calendar.previous_working_day(last)
+            if due.month != month:
+                break  # no working day of that month within the range
         # In range by the day the rule names (a 15th moved to the 16th is still the 15th's);
         # not before `first`, so a duty never starts with a month already past.
         if due >= first and _named_day(rule, year, month) <= last:
@@ -110,10 +115,20 @@ def fiscal_year_end(today: date) -> date:
     return date(today.year + 1 if today.month >= 10 else today.year, 9, 30)
 
 
+def _once_a_month(rule: Recurrence) -> bool:
+    """ "เดือนละ 1 ครั้ง": due some time in the month, by its end, on no named day."""
+    return rule.kind == "monthly" and rule.day is None
+
+
 def _named_day(rule: Recurrence, year: int, month: int) -> date:
-    """The day the rule names in a month, before any shift (day N, else the month's last)."""
+    """The day the rule names in a month, before any shift (day N, else the month's last).
+
+    Once a month names no day: its first day stands for it (in range if the month starts so).
+    """
+    if _once_a_month(rule):
+        return date(year, month, 1)
     last = calendar_module.monthrange(year, month)[1]
-    day = min(rule.day, last) if rule.kind == "monthly" and rule.day is not None else last
+    day = min(rule.day, last) if rule.day is not None else last
     return date(year, month, day)
 
 

@@ -82,3 +82,14 @@ def _exists(occurrence: object, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_once_a_month_over_a_range_ending_mid_month_is_due_by_the_range_s_end() -> None:
+    found = occurrences(Recurrence("monthly"), date(2023, 12, 15), date(2024, 9, 15), NATIONAL)
+    assert len(found) == 10  # December to September
+    assert found[0].due == date(2023, 12, 28)  # the month's last working day (29th: a day off)
+    assert found[-1].due == date(2024, 9, 13)  # Sunday the 15th ends the range: Friday
+    month_end = occurrences(
+        Recurrence("month_end"), date(2023, 12, 15), date(2024, 9, 15), NATIONAL
+    )
+    assert month_end[-1].period == "2024-08"  # September's month end is past the range
