@@ -169,17 +169,7 @@ def hand_over(
     ):
         return Batch(()), True  # the chain answers the next event now; they go together
     chosen = _fitting(sizes)
-    claimed = connection.execute(
-        update(DELIVERY)
-        .where(DELIVERY.c.id.in_(chosen), DELIVERY.c.status == DeliveryStatus.PENDING.value)
-        .values(
-            status=DeliveryStatus.SENDING.value,
-            claimed_at=now,
-            claimed_by=worker,
-            attempts=DELIVERY.c.attempts + 1,
-        )
-        .returning(*_ANSWER_COLUMNS)
-    ).all()
+    claimed = _claim_pending(connection, chosen, now, worker)
     if len(claimed) != len(chosen):  # another process took some: undo ours, let it deliver
         _end_claim(
             connection,
@@ -189,8 +179,7 @@ def hand_over(
             attempts=DELIVERY.c.attempts - 1,
         )
         return Batch(()), True
-    batch = Batch(tuple(sorted((Answer(*row) for row in claimed), key=lambda a: a.id)))
-    return batch, len(chosen) < len(sizes)
+    return Batch(claimed), len(chosen) < len(sizes)
 
 
 def _fitting(sizes: Sequence[tuple[int, int]]) -> list[int]:
@@ -260,26 +249,34 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
         )
         if not chosen:
             return Batch(())
-        rows = connection.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id.in_(chosen), DELIVERY.c.status == DeliveryStatus.PENDING.value)
-            .values(
-                status=DeliveryStatus.SENDING.value,
-                claimed_at=now,
-                claimed_by=worker,
-                attempts=DELIVERY.c.attempts + 1,
-            )
-            .returning(*_ANSWER_COLUMNS)
-        ).all()
+        rows = _claim_pending(connection, chosen, now, worker)
     if len(rows) != len(chosen):  # another process took some: give the rest back
         _release(connection, [row.id for row in rows], worker)
         return Batch((), lost_race=True)
-    return Batch(tuple(sorted((Answer(*row) for row in rows), key=lambda a: a.id)))
+    return Batch(rows)
 
 
 def _answer_waiting(connection: Connection, chat_id: str) -> bool:
     """Whether an answer of the chat waits in the outbox."""
     return connection.execute(_ANY_WAITING, {"chat_id": chat_id}).first() is not None
+
+
+def _claim_pending(
+    connection: Connection, row_ids: Sequence[int], now: datetime, worker: str
+) -> tuple[Answer, ...]:
+    """Claim those of the answers still pending for this courier; what it got, oldest first."""
+    claimed = connection.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_(row_ids), DELIVERY.c.status == DeliveryStatus.PENDING.value)
+        .values(
+            status=DeliveryStatus.SENDING.value,
+            claimed_at=now,
+            claimed_by=worker,
+            attempts=DELIVERY.c.attempts + 1,
+        )
+        .returning(*_ANSWER_COLUMNS)
+    ).all()
+    return tuple(sorted((Answer(*row) for row in claimed), key=lambda answer: answer.id))
 
 
 def _release(connection: Connection, row_ids: Sequence[int], worker: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +13,8 @@ from sqlalchemy.engine import Engine
 from tests.support.fake_line import FakeLine
 from tests.support.processes import (
     clean_environment,
-    free_port,
-    wait_for_health,
+    start_bot,
+    stop,
 )
 from tests.support.typing import answered_numbers, type_at_once
 from tests.support.web import ACCESS_TOKEN, CHANNEL_SECRET
@@ -37,27 +35,11 @@ def two_processes(
         LINE_CHANNEL_ACCESS_TOKEN=ACCESS_TOKEN,
         LINE_API_BASE_URL=fake_line.base_url,
     )
-    ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        for port in ports
-    ]
+    started = [start_bot(env, tmp_path), start_bot(env, tmp_path)]
     try:
-        for port, process in zip(ports, processes, strict=True):
-            wait_for_health(port, process)
-        yield ports
+        yield [port for _, port in started]
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=15)
+        stop(*(process for process, _ in started))
 
 
 def test_two_processes_answer_each_chat_once_and_in_order(
