@@ -51,6 +51,8 @@ ORPHAN_AFTER = timedelta(seconds=15)
 # While the chat's next events are already stored, its answers wait for theirs (one call for
 # all, in order), but never longer than this after the first was stored: tokens stay fresh.
 GATHER_WITHIN = timedelta(seconds=1)
+# A follow-up (names from LINE) waits this long at most for a moment with no delivery running.
+FOLLOWUP_LULL_WAIT_SECONDS = 2.0
 
 
 class Answer(NamedTuple):
@@ -500,7 +502,13 @@ class AnswerCourier:
         return len(orphans)
 
     def _follow_up(self, followup: Callable[[], None]) -> None:
-        """Run one follow-up; never raises."""
+        """Run one follow-up once no answer is being delivered (or after a while); never raises.
+
+        Follow-ups only ask LINE for names: during a burst they would take the CPU (one GIL)
+        from the events and answers still to go, so they wait for a lull, not for ever.
+        """
+        with self._state:
+            self._state.wait_for(lambda: not self._busy, timeout=FOLLOWUP_LULL_WAIT_SECONDS)
         try:
             followup()
         except Exception:

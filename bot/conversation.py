@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, col
 
 from bot import store, texts
@@ -66,6 +66,7 @@ _CLAIM_IN_CHAT_ORDER = _CLAIM.where(
         _EARLIER.c.id < INBOUND.c.id,
     )
 )
+_STATUS = select(INBOUND.c.status).where(INBOUND.c.id == bindparam("event_id"))
 _NEXT_IN_CHAT = (
     select(INBOUND.c.id)
     .where(
@@ -86,6 +87,11 @@ class Processed:
     next_id: int | None  # the chat's next stored event, which waited for this one
     batch: Batch  # answers claimed for the courier in the same transaction
     waiting: bool  # answers of the chat were left in the outbox for the courier
+
+
+# What _process_one returns for an event it could not claim: processed already, or waiting
+# for an earlier event of its chat.
+NOT_CLAIMED = Processed(raw={}, next_id=None, batch=Batch(()), waiting=False)
 
 
 class Conversation:
@@ -113,23 +119,26 @@ class Conversation:
         # (group id, person id) memberships seen active: a member's message changes nothing.
         self._members: set[tuple[int, int]] = set()
 
-    def process(self, event_row_id: int) -> None:
+    def process(self, event_row_id: int) -> bool:
         """Process one stored event exactly once, then the chat's next ones waiting behind it.
 
         Only database work happens here: the answers go to the outbox, usually claimed for
         the courier in the same transaction, and the courier takes them to LINE from its own
-        threads, so no event waits on another chat's LINE call.
+        threads, so no event waits on another chat's LINE call. True when the event is left
+        waiting for an earlier one of its chat (another process has it): look again soon.
         """
         with self._lock:
             if self._chained.pop(event_row_id, None):
-                return  # a chain already processed it (its lane turn came later)
+                return False  # a chain already processed it (its lane turn came later)
         next_id: int | None = event_row_id
         chat_id: str | None = None
         followups: list[Callable[[], None]] = []
         waiting = False  # answers of the chat were left in the outbox for the courier
         while next_id is not None:
             done = self._process_one(next_id)
-            if done is None:
+            if done is NOT_CLAIMED and next_id == event_row_id:
+                return self._still_waiting(event_row_id)
+            if done is None or done is NOT_CLAIMED:
                 break
             chat_id = chat_of(done.raw).chat_id
             if not self._names_known(done.raw):
@@ -146,6 +155,16 @@ class Conversation:
             next_id = done.next_id
         if chat_id is not None and (waiting or followups):
             self.courier.ring(chat_id, _run_all(followups))
+        return False
+
+    def _still_waiting(self, event_row_id: int) -> bool:
+        """Whether an event this process could not claim is still unprocessed."""
+        try:
+            with self.engine.connect() as connection:
+                status = connection.execute(_STATUS, {"event_id": event_row_id}).scalar()
+        except SQLAlchemyError:
+            return False  # the database is away: the inbox's sweep comes back to the row
+        return status == EventStatus.RECEIVED.value
 
     def _process_one(self, event_row_id: int) -> Processed | None:
         """Apply one event (what came of it when this call processed it, else None)."""
@@ -154,7 +173,7 @@ class Conversation:
             with self.engine.begin() as connection:
                 raw = _claim(connection, event_row_id, EventStatus.DONE, now, in_chat_order=True)
                 if raw is None:
-                    return None
+                    return NOT_CLAIMED
                 return self._apply(connection, event_row_id, raw, now)
         except DBAPIError as error:
             # The database, not the command, failed (a lost connection, or another process

@@ -8,6 +8,7 @@ import json
 import logging
 import queue
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -24,6 +25,9 @@ from scheduler.state import dialect_insert
 log = logging.getLogger(__name__)
 
 _PAGE = 1000  # unprocessed rows read per dispatcher pass
+# An event that waits for an earlier one of its chat (being processed by another process) is
+# looked for again this soon: that process may have committed just after its own look.
+RETRY_WAITING_SECONDS = 0.1
 INBOUND: Table = SQLModel.metadata.tables["inbound_event"]
 
 
@@ -111,7 +115,7 @@ class InboxWorker:
     def __init__(
         self,
         engine: Engine,
-        process: Callable[[int], None],
+        process: Callable[[int], bool],
         lanes: int | None = None,
         capacity: int = 200,
         sweep_seconds: float = 5.0,
@@ -125,6 +129,10 @@ class InboxWorker:
         self._queued: set[int] = set()
         self._state = threading.Condition()
         self._rung = 1  # the first dispatch pass is the start-up sweep
+        # Rows the webhook just stored, handed over in memory: no query per doorbell.
+        self._handed: list[tuple[int, str]] = []
+        self._sweep_wanted = True  # read the table (start-up, a row not handed over, a retry)
+        self._sweep_at = time.monotonic() + sweep_seconds  # the next periodic read, at latest
         self._handled = 0
         self._stopping = threading.Event()
         self._doorbell = threading.Event()
@@ -142,10 +150,14 @@ class InboxWorker:
         for thread in self._threads:
             thread.start()
 
-    def notify(self) -> None:
-        """New events were committed: look for them now."""
+    def notify(self, rows: Iterable[tuple[int, str]] | None = None) -> None:
+        """New events were committed: these (row id, chat) rows, or (None) look in the table."""
         with self._state:
             self._rung += 1
+            if rows is None:
+                self._sweep_wanted = True
+            else:
+                self._handed.extend(rows)
         self._doorbell.set()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
@@ -168,18 +180,27 @@ class InboxWorker:
                 thread.join(timeout)
 
     def _dispatch(self) -> None:
-        """Move unprocessed rows to their lanes whenever the doorbell rings (or every few s)."""
+        """Move new rows to their lanes whenever the doorbell rings; read the table every few
+        seconds (and on start) for rows left by a crash, a retry or another process."""
         while not self._stopping.is_set():
-            self._doorbell.wait(self._sweep_seconds)
+            self._doorbell.wait(max(0.0, self._sweep_at - time.monotonic()))
             self._doorbell.clear()
             with self._state:
                 ringing = self._rung
-            try:
-                with Session(self._engine) as session:
-                    pending = unprocessed_events(session, limit=_PAGE)
-            except SQLAlchemyError as error:
-                log.warning("inbox: database unreachable, retrying: %s", error)
-                continue
+                pending, self._handed = self._handed, []
+                sweep = self._sweep_wanted or time.monotonic() >= self._sweep_at
+                self._sweep_wanted = False
+                if sweep:
+                    self._sweep_at = time.monotonic() + self._sweep_seconds
+            if sweep:
+                try:
+                    with Session(self._engine) as session:
+                        pending = unprocessed_events(session, limit=_PAGE)
+                except SQLAlchemyError as error:
+                    log.warning("inbox: database unreachable, retrying: %s", error)
+                    with self._state:
+                        self._sweep_wanted = True  # the rows handed over are in the table
+                    continue
             for event_id, chat_key in pending:
                 if event_id in self._queued:
                     continue
@@ -192,8 +213,10 @@ class InboxWorker:
                         break
                     except queue.Full:
                         continue
-            if len(pending) == _PAGE:
-                self._doorbell.set()  # more rows wait beyond this page
+            if sweep and len(pending) == _PAGE:
+                with self._state:
+                    self._sweep_wanted = True  # more rows wait beyond this page
+                self._doorbell.set()
             with self._state:
                 self._handled = max(self._handled, ringing)
                 self._state.notify_all()
@@ -204,11 +227,18 @@ class InboxWorker:
             event_id = lane.get()
             if event_id is None:
                 break
+            waits = False
             try:
-                self._process(event_id)
+                waits = self._process(event_id)
             except Exception:
                 log.exception("processing event %s failed", event_id)
             finally:
                 with self._state:
                     self._queued.discard(event_id)
+                    if waits:
+                        self._sweep_at = min(
+                            self._sweep_at, time.monotonic() + RETRY_WAITING_SECONDS
+                        )
                     self._state.notify_all()
+            if waits:
+                self._doorbell.set()  # the dispatcher's wait now ends at the earlier sweep

@@ -107,7 +107,8 @@ def create_app(
                 raise StorageUnavailable(_first_line(error)) from error
             raise
         if new_rows:
-            inbox.notify()  # after the commit, so the worker finds the rows
+            # After the commit, so a lane that claims a row finds it.
+            inbox.notify([(row.id, row.chat_id) for row in new_rows if row.id is not None])
 
     spool = drainer = None
     if settings.event_spool_dir:

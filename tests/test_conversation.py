@@ -281,6 +281,29 @@ def test_names_are_fetched_from_line_once(
         assert group.name == f"group-{GROUP[-4:]}"
 
 
+def test_names_are_asked_for_in_a_lull_not_while_answers_are_going_out(
+    signed: Any, app: Any, fake_line: FakeLine
+) -> None:
+    """Asking LINE for names only costs time: it waits while another chat's answer is out."""
+    from bot.webhook import services_of
+
+    fake_line.latency = 1.0  # the first chat's answer is with LINE for a second
+    signed(webhook(in_group("ช่วยเหลือ", OFFICER_A, group=OTHER_GROUP)))
+    deadline = time.monotonic() + 10
+    while fake_line.in_flight == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fake_line.in_flight == 1
+    fake_line.latency = 0.0  # a new group's answer goes at once; its names could follow
+    signed(webhook(in_group("ช่วยเหลือ", OFFICER_B)))
+    assert services_of(app).wait_idle(timeout=15)
+    answered = {request.path: at for request, at in fake_line.answered}
+    slow_reply_done = max(
+        at for request, at in fake_line.answered if request.path == "/v2/bot/message/reply"
+    )
+    asked = [at for path, at in answered.items() if path.startswith("/v2/bot/group/")]
+    assert asked and min(asked) >= slow_reply_done
+
+
 def test_limits_on_length_and_mentions_are_explained(conversation: Say, engine: Engine) -> None:
     set_up_group(conversation)
     long_text = "เพิ่มงาน " + "ก" * 2500 + " กำหนด 31 มี.ค. 2567"

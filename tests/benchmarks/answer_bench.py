@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -99,16 +101,30 @@ def echo_app(line_url: str) -> Flask:
 
 @contextmanager
 def served(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    """A server in its own process (its own GIL, as in production); its base URL."""
+    """A server in its own process group (its own GIL, as in production); its base URL."""
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # gunicorn and its workers stop together
     )
     try:
         wait_for_health(port, process, path="/healthz")
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
+
+
+def tidtam_command(server: str, port: int) -> list[str]:
+    """Tidtam as `python -m bot serve` (one process) or as the Procfile's `web:` line."""
+    if server == "serve":
+        return [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"]
+    procfile = (Path(__file__).resolve().parents[2] / "Procfile").read_text()
+    web = next(line for line in procfile.splitlines() if line.startswith("web:"))
+    return ["bash", "-c", web.split(":", 1)[1].strip()]
 
 
 def run_load(base_url: str, line: FakeLine) -> Figures:
@@ -214,6 +230,11 @@ def main() -> None:
     parser.add_argument("--postgresql", help="admin URL, e.g. postgresql://postgres@127.0.0.1/test")
     parser.add_argument("--latencies", default="0,0.2,1", help="LINE latencies in seconds")
     parser.add_argument(
+        "--servers",
+        default="serve",
+        help="Tidtam servers, comma-separated: serve (python -m bot serve), procfile (web:)",
+    )
+    parser.add_argument(
         "--serve-echo", nargs=2, metavar=("PORT", "LINE_URL"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -223,6 +244,7 @@ def main() -> None:
     kinds = ["sqlite"] + (["postgresql"] if args.postgresql else [])
     line = FakeLine().start()
     env = clean_environment()
+    path = env.get("PATH", "")  # the Procfile's gunicorn is found beside this Python
     try:
         for latency in (float(value) for value in args.latencies.split(",")):
             line.latency = latency
@@ -232,20 +254,24 @@ def main() -> None:
                 baseline = run_load(echo_url, line)
             show(f"echo baseline, LINE {latency * 1000:.0f} ms", baseline)
             for kind in kinds:
-                with scratch_database(kind, args.postgresql) as url:
-                    port = free_port()
-                    tidtam = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
-                    tidtam_env = {
-                        **env,
-                        "BOT_ENV": "test",
-                        "DATABASE_URL": url,
-                        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
-                        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
-                        "LINE_API_BASE_URL": line.base_url,
-                    }
-                    with served([*tidtam, "--no-scheduler"], tidtam_env, port) as tidtam_url:
-                        figures = run_load(tidtam_url, line)
-                show(f"tidtam {kind}, LINE {latency * 1000:.0f} ms", figures, baseline)
+                for server in args.servers.split(","):
+                    with scratch_database(kind, args.postgresql) as url:
+                        port = free_port()
+                        tidtam_env = {
+                            **env,
+                            "BOT_ENV": "test",
+                            "DATABASE_URL": url,
+                            "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+                            "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+                            "LINE_API_BASE_URL": line.base_url,
+                            "PORT": str(port),
+                            "PATH": os.pathsep.join((str(Path(sys.executable).parent), path)),
+                        }
+                        command = tidtam_command(server, port)
+                        with served(command, tidtam_env, port) as tidtam_url:
+                            figures = run_load(tidtam_url, line)
+                    label = f"tidtam {kind} {server}, LINE {latency * 1000:.0f} ms"
+                    show(label, figures, baseline)
     finally:
         line.stop()
 

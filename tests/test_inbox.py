@@ -1,0 +1,134 @@
+"""The inbox worker: rows handed over in memory, the table read only when it must be."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.inbox import InboxWorker, record_events
+from tests.support.events import text_message
+
+NOW = datetime(2024, 7, 1, 1, 30, tzinfo=UTC)
+
+
+class Recorder:
+    """A stand-in for Conversation.process: notes each row id; waits as told."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self._waits_first: set[int] = set()
+        self._called = threading.Condition()
+
+    def wait_once(self, row_id: int) -> None:
+        """The first try of this row finds an earlier event of its chat still being processed."""
+        self._waits_first.add(row_id)
+
+    def __call__(self, row_id: int) -> bool:
+        with self._called:
+            self.calls.append(row_id)
+            self._called.notify_all()
+            if row_id in self._waits_first:
+                self._waits_first.discard(row_id)
+                return True  # an earlier event of the chat is being processed elsewhere
+            return False
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until process was called `count` times."""
+        with self._called:
+            return self._called.wait_for(lambda: len(self.calls) >= count, timeout=timeout)
+
+
+def store(engine: Engine, *texts: str) -> list[tuple[int, str]]:
+    """Store text events of one group; their (row id, chat) pairs."""
+    events = [
+        text_message(body, group_id="C" + "1" * 32, at=NOW, webhook_event_id=f"E{body}")
+        for body in texts
+    ]
+    with Session(engine) as session:
+        rows = record_events(session, events, NOW)
+        session.commit()
+    return [(row.id, row.chat_id) for row in rows if row.id is not None]
+
+
+@pytest.fixture
+def inbox_reads(engine: Engine) -> Iterator[list[str]]:
+    """The SELECTs of the inbound_event table run while the test runs."""
+    reads: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "inbound_event" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    yield reads
+    event.remove(engine, "before_cursor_execute", note)
+
+
+def started(engine: Engine, process: Recorder) -> InboxWorker:
+    """A worker whose periodic table read is a minute away (only the start-up read is due)."""
+    worker = InboxWorker(engine, process, lanes=2, sweep_seconds=60)
+    worker.start()
+    assert worker.wait_idle(), "the start-up read did not finish"
+    return worker
+
+
+def test_rows_handed_over_are_processed_without_reading_the_table(
+    engine: Engine, inbox_reads: list[str]
+) -> None:
+    process = Recorder()
+    worker = started(engine, process)
+    try:
+        start_up_reads = len(inbox_reads)
+        rows = store(engine, "one", "two", "three")
+        worker.notify(rows)
+        assert process.wait_for(3)
+        assert worker.wait_idle()
+        assert sorted(process.calls) == sorted(row_id for row_id, _ in rows)
+        assert len(inbox_reads) == start_up_reads  # no read per doorbell
+    finally:
+        worker.stop()
+
+
+def test_a_ring_without_rows_reads_the_table(engine: Engine) -> None:
+    process = Recorder()
+    worker = started(engine, process)
+    try:
+        rows = store(engine, "drained from the spool")
+        worker.notify()
+        assert process.wait_for(1)
+        assert process.calls == [rows[0][0]]
+    finally:
+        worker.stop()
+
+
+def test_rows_stored_before_start_are_found_by_the_start_up_read(engine: Engine) -> None:
+    rows = store(engine, "left by a crash", "and another")
+    process = Recorder()
+    worker = started(engine, process)
+    try:
+        assert process.wait_for(2)
+        assert process.calls == [row_id for row_id, _ in rows]
+    finally:
+        worker.stop()
+
+
+def test_an_event_waiting_for_an_earlier_one_is_tried_again_soon(engine: Engine) -> None:
+    """Another process had the chat's earlier event: look again in a moment, not in a minute."""
+    process = Recorder()
+    worker = started(engine, process)
+    try:
+        rows = store(engine, "second of its chat")
+        row_id = rows[0][0]
+        process.wait_once(row_id)
+        worker.notify(rows)
+        assert process.wait_for(2, timeout=3.0), "not tried again within 3 s (sweep is 60 s)"
+        assert process.calls == [row_id, row_id]
+    finally:
+        worker.stop()
