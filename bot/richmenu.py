@@ -7,11 +7,13 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot import texts
-from bot.line_api import LineClient
 from scheduler.messenger import PushRejected, PushUnreachable
+
+if TYPE_CHECKING:  # the simulator shows the menu without loading the LINE SDK
+    from bot.line_api import LineClient
 
 # How install and remove recognise the menus they made among the channel's others.
 MENU_NAME = "tidtam-default"
