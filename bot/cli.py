@@ -71,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--month", required=True, help="the month: 2567-03 or 'มี.ค. 2567'")
     export.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     export.add_argument("--group", help="only this LINE group's tasks (its group ID)")
+
+    richmenu = commands.add_parser("richmenu", help="the bot's default rich menu on LINE")
+    richmenu_commands = richmenu.add_subparsers(dest="richmenu_command", required=True)
+    richmenu_commands.add_parser(
+        "install",
+        help="create the menu, upload its image, make it the default (a re-run replaces it)",
+    )
+    richmenu_commands.add_parser("remove", help="unset the menu as the default and delete it")
     return parser
 
 
@@ -96,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_plan_command(settings, args.path)
     if args.command == "export":
         return export_command(settings, args.month, args.output, args.group)
+    if args.command == "richmenu":
+        return richmenu_command(settings, args.richmenu_command)
     raise AssertionError(args.command)
 
 
@@ -315,4 +325,37 @@ def export_command(settings: Settings, month: str, output: str, group: str | Non
     with open(output, "wb") as file:
         file.write(body)
     print(f"wrote {output} ({len(body):,} bytes): the progress report of {scope.month_key}")
+    return 0
+
+
+def richmenu_command(settings: Settings, command: str) -> int:
+    """`richmenu install` / `richmenu remove`: the default rich menu, on the real LINE."""
+    from bot.line_api import LineClient
+    from bot.richmenu import RichMenuFailed, install, menu_image, remove
+
+    if settings.demo_mode:
+        print(
+            "tidtam: richmenu talks to LINE: set LINE_CHANNEL_ACCESS_TOKEN and "
+            "LINE_CHANNEL_SECRET first (in demo mode the simulator shows the menu)",
+            file=sys.stderr,
+        )
+        return 2
+    line = LineClient.from_settings(settings)
+    try:
+        if command == "install":
+            installed = install(line, menu_image(), say=print)
+            replaced = f", replacing {len(installed.replaced)}" if installed.replaced else ""
+            print(f"rich menu installed: {installed.rich_menu_id}{replaced}")
+        else:
+            removed = remove(line, say=print)
+            print(
+                f"rich menu removed ({len(removed)} deleted)"
+                if removed
+                else "no rich menu of ours to remove"
+            )
+    except RichMenuFailed as error:
+        print(f"tidtam: richmenu {command}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        line.close()
     return 0

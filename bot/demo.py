@@ -123,6 +123,7 @@ def create_demo_app(
     settings = replace(
         settings,
         line_api_base_url=self_url.rstrip("/") + "/simulator/line",
+        line_api_data_base_url=self_url.rstrip("/") + "/simulator/line",
         demo_mode=True,
         # The demo knows its own address: its links (the report download) work out of the box.
         public_base_url=settings.public_base_url or self_url.rstrip("/"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +14,13 @@ from linebot.v3.messaging import (
     Configuration,
     Message,
     MessagingApi,
+    MessagingApiBlob,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuRequest,
 )
 
-from models.settings import Settings
+from models.settings import DEFAULT_LINE_API_DATA_BASE_URL, Settings
 from scheduler.messenger import JsonMessage, PushRejected, PushUnreachable
 
 
@@ -40,19 +42,34 @@ class GroupSummary:
     picture_url: str | None = None
 
 
+@dataclass(frozen=True)
+class RichMenuSummary:
+    """A rich menu LINE holds for the channel: its ID and the name we gave it."""
+
+    rich_menu_id: str
+    name: str
+
+
 class LineClient:
-    """Reply, push (with a retry key), profiles, group summary and quota — each with a timeout."""
+    """Reply, push (with a retry key), profiles, group summary, quota and the rich menu."""
 
     def __init__(
-        self, access_token: str, base_url: str, timeout: float = 10.0, max_connections: int = 64
+        self,
+        access_token: str,
+        base_url: str,
+        timeout: float = 10.0,
+        max_connections: int = 64,
+        data_base_url: str | None = None,
     ) -> None:
-        configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
-        # No hidden urllib3 retries: the sender decides when to retry, under the same retry key.
-        configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
-        # Keep-alive connections for every push in flight at once (the sender's concurrency).
-        configuration.connection_pool_maxsize = max_connections
-        self._api_client = ApiClient(configuration)
+        self._api_client = ApiClient(_configuration(access_token, base_url, max_connections))
         self._api = MessagingApi(self._api_client)
+        # Uploads go to LINE's data host; one connection is plenty for a rich menu image.
+        self._data_client = ApiClient(
+            _configuration(
+                access_token, data_base_url or DEFAULT_LINE_API_DATA_BASE_URL, max_connections=1
+            )
+        )
+        self._blob_api = MessagingApiBlob(self._data_client)
         self.timeout = timeout
 
     @classmethod
@@ -63,11 +80,13 @@ class LineClient:
             settings.line_api_base_url,
             timeout=settings.line_request_timeout,
             max_connections=settings.line_push_concurrency,
+            data_base_url=settings.line_api_data_base_url,
         )
 
     def close(self) -> None:
         """Release pooled connections."""
         self._api_client.close()
+        self._data_client.close()
 
     def reply(self, reply_token: str, messages: Sequence[JsonMessage]) -> None:
         """Answer a webhook event with up to 5 messages."""
@@ -103,6 +122,49 @@ class LineClient:
         )
         return int(response.total_usage)
 
+    def create_rich_menu(self, menu: Mapping[str, Any]) -> str:
+        """Create a rich menu from its LINE JSON (size, areas …); returns its richMenuId."""
+        request = RichMenuRequest.from_dict(dict(menu))
+        response = self._call(self._api.create_rich_menu, request, _request_timeout=self.timeout)
+        return str(response.rich_menu_id)
+
+    def upload_rich_menu_image(self, rich_menu_id: str, image: bytes, content_type: str) -> None:
+        """Attach the image (PNG or JPEG) to a rich menu, on LINE's data host."""
+        self._call(
+            self._blob_api.set_rich_menu_image,
+            rich_menu_id,
+            image,
+            _headers={"Content-Type": content_type},
+            _request_timeout=self.timeout,
+        )
+
+    def rich_menus(self) -> list[RichMenuSummary]:
+        """Every rich menu the channel has."""
+        response = self._call(self._api.get_rich_menu_list, _request_timeout=self.timeout)
+        return [RichMenuSummary(menu.rich_menu_id, menu.name) for menu in response.richmenus]
+
+    def default_rich_menu_id(self) -> str | None:
+        """The default rich menu's ID, or None when there is none (LINE answers 404)."""
+        try:
+            response = self._call(self._api.get_default_rich_menu_id, _request_timeout=self.timeout)
+        except PushRejected as error:
+            if error.status == 404:
+                return None
+            raise
+        return str(response.rich_menu_id)
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> None:
+        """Show this rich menu to every user who has no menu of their own."""
+        self._call(self._api.set_default_rich_menu, rich_menu_id, _request_timeout=self.timeout)
+
+    def cancel_default_rich_menu(self) -> None:
+        """Show no default rich menu."""
+        self._call(self._api.cancel_default_rich_menu, _request_timeout=self.timeout)
+
+    def delete_rich_menu(self, rich_menu_id: str) -> None:
+        """Delete a rich menu (LINE stops showing it at once)."""
+        self._call(self._api.delete_rich_menu, rich_menu_id, _request_timeout=self.timeout)
+
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         """Call the SDK; errors become the scheduler's PushRejected / PushUnreachable."""
         try:
@@ -113,6 +175,16 @@ class LineClient:
             ) from None
         except urllib3.exceptions.HTTPError as error:
             raise PushUnreachable(f"{type(error).__name__}: {error}") from None
+
+
+def _configuration(access_token: str, base_url: str, max_connections: int) -> Configuration:
+    """The SDK's configuration for one LINE host."""
+    configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
+    # No hidden urllib3 retries: the sender decides when to retry, under the same retry key.
+    configuration.retries = urllib3.Retry(total=0, connect=0, read=0, redirect=0, status=0)
+    # Keep-alive connections for every push in flight at once (the sender's concurrency).
+    configuration.connection_pool_maxsize = max_connections
+    return configuration
 
 
 def _messages(messages: Sequence[JsonMessage]) -> list[Message]:

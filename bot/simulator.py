@@ -72,7 +72,7 @@ class Entry:
     messages: list[dict[str, Any]]
     at: str  # demo time, ISO
     via: str = ""  # "reply" / "push" for the bot
-    to: str = ""  # a push to one person (1:1) names them
+    to: str = ""  # 1:1: the person the bot answered or pushed to, or the bot a person wrote to
 
     def as_json(self) -> dict[str, Any]:
         """The entry as the page reads it."""
@@ -121,9 +121,14 @@ class Simulator:
         raise KeyError(key)
 
     def message_event(
-        self, sender_key: str, text: str, mentions: list[dict[str, Any]]
+        self,
+        sender_key: str,
+        text: str,
+        mentions: list[dict[str, Any]],
+        *,
+        one_to_one: bool = False,
     ) -> dict[str, Any]:
-        """A group text-message event, as LINE would send it, and its line in the transcript."""
+        """A text-message event as LINE sends it (group, or 1:1 with the bot), and its line."""
         sender = self.person(sender_key)
         mentionees = []
         for mention in mentions:
@@ -153,11 +158,16 @@ class Simulator:
         }
         if mentionees:
             message["mention"] = {"mentionees": mentionees}
-        event = self._envelope(
-            "message", {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
+        # The rich menu lives in the 1:1 chat with the bot: its taps come from there.
+        source = (
+            {"type": "user", "userId": sender.user_id}
+            if one_to_one
+            else {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
         )
+        event = self._envelope("message", source)
         event["message"] = message
-        self._add("user", sender.name, [{"type": "text", "text": text}])
+        to = BOT_NAME if one_to_one else ""
+        self._add("user", sender.name, [{"type": "text", "text": text}], to=to)
         return event
 
     def join_event(self) -> dict[str, Any]:
@@ -191,7 +201,8 @@ class Simulator:
             chat = self._reply_tokens.pop(str(body.get("replyToken")), None)
             if chat is None:
                 return 400, {"message": "Invalid reply token"}
-            self._add("bot", BOT_NAME, list(body.get("messages", [])), via="reply")
+            recipient = "" if chat == DEMO_GROUP_ID else self._name_of(chat)
+            self._add("bot", BOT_NAME, list(body.get("messages", [])), via="reply", to=recipient)
             return 200, {"sentMessages": [{"id": uuid.uuid4().hex[:18]}]}
         if method == "POST" and path == "/v2/bot/message/push":
             retry_key = headers.get("x-line-retry-key")

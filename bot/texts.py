@@ -606,6 +606,18 @@ def simulator_clock_moved(day_label: str, clock: str) -> str:
     return f"⏩ เวลาสาธิตเลื่อนไปเป็น {day_label} {clock} น."
 
 
+# --- The rich menu (python -m bot richmenu install; LINE shows it in the 1:1 chat) ----------
+# Each button: the command its tap sends (a chat command that works in 1:1) and the line
+# printed under it on the image. The chat bar text is at most 14 characters (LINE's limit).
+RICH_MENU_CHAT_BAR = "เมนูติดตาม"
+RICH_MENU_MY_TASKS = ("งานของฉัน", "งานที่ยังไม่เสร็จ")
+RICH_MENU_STATUS = ("สถานะ", "สรุปงานทุกประเด็น")
+RICH_MENU_MEETING = ("ประชุม", "วันประชุมครั้งถัดไป")
+RICH_MENU_HOLIDAYS = ("วันหยุด", "วันหยุดราชการ")
+RICH_MENU_ITA = ("คะแนน ITA", "ข้อที่ต้องเร่งพัฒนา")
+RICH_MENU_HELP = ("ช่วยเหลือ", "คำสั่งทั้งหมด")
+
+
 NOT_IN_ANY_GROUP = "คุณยังไม่ได้อยู่ในกลุ่มที่มี “ติดตาม” พิมพ์คำสั่งในกลุ่ม LINE ของงานได้เลย"
 ROOM_NOT_SUPPORTED = (
     "ห้องแชทหลายคนยังใช้ติดตามงานไม่ได้ — งานต้องอยู่ในกลุ่ม LINE ของหน่วยงาน "

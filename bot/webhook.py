@@ -32,6 +32,7 @@ from bot.commands import build_router
 from bot.conversation import Conversation
 from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
+from bot.richmenu import menu_definition, menu_image
 from bot.router import Router
 from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
 from bot.spool import EventSpool, SpoolDrainer, StorageUnavailable
@@ -226,9 +227,14 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
         page = resources.files("bot").joinpath("static/simulator.html").read_text("utf-8")
         return Response(page, mimetype="text/html")
 
+    @app.get("/simulator/richmenu.png")
+    def simulator_rich_menu_image() -> Response:
+        """The rich menu's image, the same PNG `richmenu install` uploads to LINE."""
+        return Response(menu_image(), mimetype="image/png")
+
     @app.get("/simulator/api/info")
     def simulator_info() -> Response:
-        """Who you can be, the group, the demo time."""
+        """Who you can be, the group, the demo time, the rich menu."""
         return jsonify(
             people=[
                 {
@@ -242,6 +248,7 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
             group_name=DEMO_GROUP_NAME,
             bot_name=BOT_NAME,
             now=simulator.clock().astimezone(settings.timezone).isoformat(),
+            rich_menu=menu_definition(),
         )
 
     @app.get("/simulator/api/transcript")
@@ -253,14 +260,17 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
 
     @app.post("/simulator/api/say")
     def simulator_say() -> tuple[Response, int]:
-        """Someone types in the group: sign the event and post it to our own /callback."""
+        """Someone types in the group, or taps the rich menu (1:1): sign it, post to /callback."""
         payload = request.get_json(silent=True) or {}
         text = str(payload.get("text", "")).strip()
         if not text:
             return _error(texts.SIMULATOR_EMPTY), 400
         try:
             event = simulator.message_event(
-                str(payload.get("who")), text, list(payload.get("mentions") or [])
+                str(payload.get("who")),
+                text,
+                list(payload.get("mentions") or []),
+                one_to_one=payload.get("chat") == "user",
             )
         except (KeyError, ValueError, TypeError):
             return _error(texts.SIMULATOR_BAD_INPUT), 400

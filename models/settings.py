@@ -15,6 +15,8 @@ from dotenv import load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///tidtam.db"
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+# LINE takes uploads (the rich menu's image) on a host of its own.
+DEFAULT_LINE_API_DATA_BASE_URL = "https://api-data.line.me"
 DEFAULT_EVENT_SPOOL_DIR = "var/spool"  # relative to the working directory
 # Demo mode signs and checks webhooks with this secret so the local simulator can talk to us.
 DEMO_CHANNEL_SECRET = "tidtam-demo-channel-secret"
@@ -34,6 +36,7 @@ class Settings:
     line_channel_secret: str
     line_channel_access_token: str
     line_api_base_url: str = DEFAULT_LINE_API_BASE_URL
+    line_api_data_base_url: str = DEFAULT_LINE_API_DATA_BASE_URL
     database_url: str = DEFAULT_DATABASE_URL
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Bangkok"))
     admin_ids: frozenset[str] = frozenset()
@@ -83,10 +86,8 @@ class Settings:
             demo_mode = True
             secret, token = secret or DEMO_CHANNEL_SECRET, token or DEMO_ACCESS_TOKEN
 
-        base_url = get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL
-        parsed = urlparse(base_url)
-        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-            raise SettingsError(f"LINE_API_BASE_URL must be an http(s) URL, not {base_url!r}")
+        base_url = _http_url(env, "LINE_API_BASE_URL", DEFAULT_LINE_API_BASE_URL)
+        data_base_url = _http_url(env, "LINE_API_DATA_BASE_URL", DEFAULT_LINE_API_DATA_BASE_URL)
 
         database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
         if "://" not in database_url:
@@ -123,7 +124,8 @@ class Settings:
         return cls(
             line_channel_secret=secret,
             line_channel_access_token=token,
-            line_api_base_url=base_url.rstrip("/"),
+            line_api_base_url=base_url,
+            line_api_data_base_url=data_base_url,
             database_url=database_url,
             timezone=timezone,
             admin_ids=admin_ids,
@@ -136,6 +138,15 @@ class Settings:
             event_spool_dir=None if spool_dir.lower() == "off" else spool_dir,
             event_spool_max_mb=_positive_int(env, "EVENT_SPOOL_MAX_MB", 64, most=100_000),
         )
+
+
+def _http_url(env: Mapping[str, str], name: str, default: str) -> str:
+    """An http(s) URL from `env[name]` without its trailing slash, or `default` when unset."""
+    url = (env.get(name) or "").strip() or default
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise SettingsError(f"{name} must be an http(s) URL, not {url!r}")
+    return url.rstrip("/")
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -98,6 +98,7 @@ def settings(
             "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
             "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
             "LINE_API_BASE_URL": fake_line.base_url,
+            "LINE_API_DATA_BASE_URL": fake_line.data_base_url,
             "DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "LINE_REQUEST_TIMEOUT": "2",
             "BOT_ADMIN_IDS": ADMIN,

@@ -15,6 +15,7 @@ def test_defaults_without_credentials_mean_demo_mode() -> None:
     assert settings.line_channel_secret == DEMO_CHANNEL_SECRET
     assert settings.database_url == "sqlite:///tidtam.db"
     assert settings.line_api_base_url == "https://api.line.me"
+    assert settings.line_api_data_base_url == "https://api-data.line.me"
     assert str(settings.timezone) == "Asia/Bangkok"
     assert settings.line_request_timeout == 10.0
 
@@ -25,6 +26,7 @@ def test_full_configuration_is_read() -> None:
             "LINE_CHANNEL_SECRET": "s",
             "LINE_CHANNEL_ACCESS_TOKEN": "t",
             "LINE_API_BASE_URL": "http://127.0.0.1:9999/",
+            "LINE_API_DATA_BASE_URL": "http://127.0.0.1:9998/",
             "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
             "BOT_TIMEZONE": "Asia/Bangkok",
             "BOT_ADMIN_IDS": f" {ADMIN} ,",
@@ -35,6 +37,7 @@ def test_full_configuration_is_read() -> None:
     assert settings.is_production
     assert settings.admin_ids == frozenset({ADMIN})
     assert settings.line_api_base_url == "http://127.0.0.1:9999"
+    assert settings.line_api_data_base_url == "http://127.0.0.1:9998"
 
 
 @pytest.mark.parametrize(
@@ -44,6 +47,7 @@ def test_full_configuration_is_read() -> None:
         ({"BOT_ENV": "production", "LINE_CHANNEL_SECRET": "s"}, "LINE_CHANNEL_ACCESS_TOKEN"),
         ({"BOT_ENV": "staging"}, "BOT_ENV"),
         ({"LINE_API_BASE_URL": "api.line.me"}, "LINE_API_BASE_URL"),
+        ({"LINE_API_DATA_BASE_URL": "ftp://api-data.line.me"}, "LINE_API_DATA_BASE_URL"),
         ({"DATABASE_URL": "tidtam.db"}, "DATABASE_URL"),
         ({"BOT_TIMEZONE": "Asia/Bangkokk"}, "BOT_TIMEZONE"),
         ({"BOT_ADMIN_IDS": "admin1"}, "BOT_ADMIN_IDS"),

@@ -8,6 +8,7 @@ import urllib.request
 import pytest
 
 from bot.demo import create_demo_app
+from bot.richmenu import menu_definition, menu_image
 from bot.webhook import services_of
 from models.settings import Settings
 from tests.support.demo import Demo, text_of
@@ -77,3 +78,23 @@ def test_a_restarted_demo_goes_on_at_its_time_and_says_why_nothing_is_resent(
         assert any("เวลาสาธิตต่อจากครั้งก่อน" in text_of(entry) for entry in entries)
     finally:
         services_of(restarted).close()
+
+
+def test_the_rich_menu_in_the_demo_is_the_one_line_gets_and_its_taps_come_from_the_1to1_chat(
+    demo: Demo,
+) -> None:
+    _, info = demo.call("info")
+    assert info["rich_menu"] == menu_definition()
+    with urllib.request.urlopen(demo.base_url + "/simulator/richmenu.png", timeout=15) as response:
+        assert response.headers["Content-Type"] == "image/png"
+        assert response.read() == menu_image()
+
+    [meeting] = [a["action"] for a in info["rich_menu"]["areas"] if a["action"]["text"] == "ประชุม"]
+    status, answer = demo.call("say", {"who": "officer1", "text": meeting["text"], "chat": "user"})
+    assert status == 200 and answer["callback_status"] == 200
+    [reply] = demo.bot_entries()
+    assert reply["via"] == "reply" and reply["to"] == "สมชาย"  # answered in the 1:1 chat
+    assert "ประชุม" in text_of(reply)
+    _, data = demo.call("transcript?after=0")
+    [tap] = [e for e in data["entries"] if e["kind"] == "user" and e["to"]]
+    assert tap["sender"] == "สมชาย" and tap["to"] == "ติดตาม"

@@ -73,6 +73,28 @@ def test_add_a_task_in_the_page_and_watch_the_meeting_reminder_arrive(
     expect(page.locator("#gotoLabel")).to_have_text("→ 17 มิ.ย. 2567 08:30 น.")
 
 
+def test_tap_the_rich_menu_and_get_the_answer_in_the_one_to_one_chat(
+    page: sync_api.Page, demo: Demo
+) -> None:
+    expect = sync_api.expect
+    page.goto(demo.base_url + "/simulator")
+    expect(page.locator("#chatBarText")).to_have_text("เมนูติดตาม")
+    menu = page.locator("#richMenu")
+    expect(menu).to_be_hidden()  # the page is the group chat, where LINE shows no rich menu
+    page.select_option("#who", "officer1")
+    page.click("#menuToggle")
+    expect(menu.locator("img")).to_be_visible()
+    assert page.evaluate("document.querySelector('#richMenu img').naturalWidth") == 2500
+    expect(menu.locator(".area")).to_have_count(6)
+
+    menu.locator(".area[aria-label='ประชุม']").click()
+    tap = page.locator(".row[data-kind=user]").last
+    expect(tap).to_contain_text("แชท 1:1 กับ ติดตาม", timeout=15_000)
+    answer = page.locator(".row[data-kind=bot]").last
+    expect(answer).to_contain_text("ประชุมประจำเดือนครั้งถัดไป", timeout=15_000)
+    expect(answer.locator(".name")).to_have_text("ติดตาม → ส่วนตัวถึง สมชาย")
+
+
 @pytest.mark.no_public_base_url
 def test_the_report_link_in_the_demo_is_a_link_that_downloads(
     page: sync_api.Page, demo: Demo

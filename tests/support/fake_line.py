@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.support.fake_richmenu import FakeRichMenus
+
+# The fake serves LINE's data host (uploads) under this path of the same port.
+DATA_HOST_PATH = "/api-data"
+
 
 @dataclass(frozen=True)
 class RecordedRequest:
@@ -17,7 +22,8 @@ class RecordedRequest:
     method: str
     path: str
     headers: dict[str, str]
-    body: Any
+    body: Any  # parsed JSON, or bytes for an upload
+    on_data_host: bool = False  # sent to LINE_API_DATA_BASE_URL (api-data.line.me)
     received_at: float = field(default_factory=time.monotonic)  # when LINE got the request
 
     @property
@@ -60,6 +66,7 @@ class FakeLine:
         self._scripted: list[ScriptedAnswer] = []
         self._accepted_retry_keys: set[str] = set()
         self.used_reply_tokens: set[str] = set()  # LINE takes each reply token once
+        self.rich_menus = FakeRichMenus()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
@@ -71,6 +78,11 @@ class FakeLine:
         """Where the SDK should send its requests (LINE_API_BASE_URL)."""
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def data_base_url(self) -> str:
+        """Where uploads go (LINE_API_DATA_BASE_URL): LINE's data host, faked on the same port."""
+        return self.base_url + DATA_HOST_PATH
 
     def start(self) -> FakeLine:
         """Start serving in a background thread."""
@@ -137,6 +149,11 @@ class FakeLine:
     def _default_answer(self, request: RecordedRequest) -> tuple[int, Any]:
         """What real LINE answers, including 409 for a retry key it already accepted."""
         path = request.path
+        if request.on_data_host or self.rich_menus.handles(path):
+            content_type = request.headers.get("content-type", "")
+            return self.rich_menus.answer(
+                request.method, path, request.body, content_type, request.on_data_host
+            )
         if path.startswith("/v2/bot/message/reply") and isinstance(request.body, dict):
             with self._lock:
                 token = str(request.body.get("replyToken"))
@@ -176,12 +193,21 @@ class FakeLine:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                try:
-                    body: Any = json.loads(raw) if raw else None
-                except ValueError:
-                    body = raw.decode("utf-8", "replace")
+                body: Any = raw
+                if not self.headers.get("Content-Type", "").startswith("image/"):
+                    try:
+                        body = json.loads(raw) if raw else None
+                    except ValueError:
+                        body = raw.decode("utf-8", "replace")
+                path, on_data_host = self.path, self.path.startswith(DATA_HOST_PATH + "/")
+                if on_data_host:
+                    path = path[len(DATA_HOST_PATH) :]
                 recorded = RecordedRequest(
-                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                    self.command,
+                    path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                    on_data_host,
                 )
                 with fake._lock:
                     fake.requests.append(recorded)
@@ -201,7 +227,7 @@ class FakeLine:
                 """Answer after LINE's latency: as scripted, or as LINE would."""
                 if fake.latency and self.path.startswith("/v2/bot/message/"):
                     time.sleep(fake.latency)  # LINE's round trip, not the test's
-                scripted = fake._next_scripted(self.command, self.path)
+                scripted = fake._next_scripted(self.command, recorded.path)
                 if scripted is not None:
                     accepted = 200 <= scripted.status < 300
                     if accepted and self.path.startswith("/v2/bot/message/reply"):
@@ -212,10 +238,11 @@ class FakeLine:
                     status, answer, headers = scripted.status, scripted.body, scripted.headers
                 else:
                     (status, answer), headers = fake._default_answer(recorded), {}
-                payload = json.dumps(answer).encode()
+                binary = isinstance(answer, bytes)  # a rich menu image, downloaded
+                payload = answer if binary else json.dumps(answer).encode()
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", "image/png" if binary else "application/json")
                     self.send_header("Content-Length", str(len(payload)))
                     for name, value in headers.items():
                         self.send_header(name, value)
