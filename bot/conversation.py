@@ -19,7 +19,7 @@ from bot import store, texts
 from bot.answers import AnswerCourier, Batch, hand_over
 from bot.commands.help import QUICK_HELP, help_message
 from bot.context import Context
-from bot.events import Chat, chat_of, parse_text
+from bot.events import Chat, chat_of, parse_text, postback_text
 from bot.line_api import LineClient
 from bot.router import BadArguments, Match, Router
 from models.db import session_scope
@@ -231,10 +231,9 @@ class Conversation:
             )
             if claimed is None:
                 return None
-            addressed = (
-                claimed.get("type") == "message"
-                and claimed.get("mode") != "standby"
-                and self._addressed(claimed)
+            addressed = claimed.get("mode") != "standby" and (
+                claimed.get("type") == "postback"
+                or (claimed.get("type") == "message" and self._addressed(claimed))
             )
             next_id = _next_in_chat(connection, chat_of(claimed).chat_id, after=event_row_id)
             batch, waiting = hand_over(
@@ -283,6 +282,10 @@ class Conversation:
             if standby or sender is None or (raw.get("message") or {}).get("type") != "text":
                 return []  # in standby another channel answers: record who is here, say nothing
             return self._answer_text(session, raw, chat, group, sender, now)
+        if event_type == "postback":
+            if standby or sender is None:
+                return []
+            return self._answer_button(session, raw, chat, group, sender, now)
         if standby:
             self._record_state(session, raw, chat, group, sender, now)
             return []
@@ -370,6 +373,38 @@ class Conversation:
         if group is not None:  # someone tagged in a group is a member of it
             for person in mentions:
                 store.note_member(session, group, person, now)
+        return self._run(session, found, group, sender, mentions, now)
+
+    def _answer_button(
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        chat: Chat,
+        group: ChatGroup | None,
+        sender: Person,
+        now: datetime,
+    ) -> list[Message]:
+        """A tapped button (postback): the command its data names, with the same checks."""
+        command_text = postback_text(raw.get("postback"))
+        found = self.router.find(command_text)
+        if found is None:
+            # Not one of ours (an old rich menu, another tool's button): nothing to do.
+            log.info("postback with unknown data %r ignored", command_text[:80])
+            return []
+        if chat.kind == "room":
+            return [text(texts.ROOM_NOT_SUPPORTED, QUICK_HELP)]
+        return self._run(session, found, group, sender, [], now)
+
+    def _run(
+        self,
+        session: Session,
+        found: Match | BadArguments,
+        group: ChatGroup | None,
+        sender: Person,
+        mentions: list[Person],
+        now: datetime,
+    ) -> list[Message]:
+        """Run a command found in a message or a button for the sender, in this chat."""
         ctx = Context(
             session,
             self.settings,

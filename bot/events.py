@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+
+from scheduler.thaidate import format_date
 
 # Thai digits read as digits; control characters (NUL above all: PostgreSQL text refuses it)
 # become spaces, so nothing a person cannot see or type reaches a title or a report.
@@ -66,6 +69,33 @@ def parse_text(message: Mapping[str, Any]) -> tuple[str, list[str], bool]:
         body = body[:start] + " " + body[end:]
     command_text = _SPACES.sub(" ", body.translate(_THAI_DIGITS)).strip()
     return command_text, user_ids, bot_mentioned
+
+
+def postback_text(postback: Any) -> str:
+    """A button's postback as the command it stands for: its data, then the date picked (B.E.).
+
+    The bot's buttons carry a command's own words ("เลื่อน #12"); LINE's date picker returns
+    the chosen day as ISO params, which read as the Thai date the typed command expects.
+    """
+    if not isinstance(postback, Mapping):
+        return ""
+    command_text = _SPACES.sub(" ", str(postback.get("data", "")).translate(_THAI_DIGITS)).strip()
+    params = postback.get("params")
+    picked = _picked(params) if isinstance(params, Mapping) else None
+    return f"{command_text} {picked}" if picked else command_text
+
+
+def _picked(params: Mapping[str, Any]) -> str | None:
+    """The date (and time) a picker returned, written in Thai; None when there is none."""
+    try:
+        if isinstance(params.get("date"), str):
+            return format_date(date.fromisoformat(params["date"]))
+        if isinstance(params.get("datetime"), str):
+            moment = datetime.fromisoformat(params["datetime"])
+            return f"{format_date(moment.date())} {moment:%H:%M}"
+    except ValueError:
+        return None
+    return None
 
 
 def _mention_span(body: str, index: int, length: int) -> tuple[int, int] | None:

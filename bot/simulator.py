@@ -170,6 +170,41 @@ class Simulator:
         self._add("user", sender.name, [{"type": "text", "text": text}], to=to)
         return event
 
+    def postback_event(
+        self,
+        sender_key: str,
+        data: str,
+        *,
+        label: str = "",
+        shows: str = "",
+        params: dict[str, str] | None = None,
+        one_to_one: bool = False,
+    ) -> dict[str, Any]:
+        """A tapped button's postback event as LINE sends it (with a picked date, if any).
+
+        LINE posts a button's displayText as the person's message and nothing otherwise; the
+        transcript also notes the tap, so a reader of the demo sees what was pressed.
+        """
+        sender = self.person(sender_key)
+        if not data or len(data) > 300:
+            raise ValueError("postback data must be 1–300 characters")
+        body: dict[str, Any] = {"data": data}
+        if params:
+            body["params"] = {str(key): str(value) for key, value in params.items()}
+        source = (
+            {"type": "user", "userId": sender.user_id}
+            if one_to_one
+            else {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
+        )
+        event = self._envelope("postback", source)
+        event["postback"] = body
+        to = BOT_NAME if one_to_one else ""
+        if shows:
+            self._add("user", sender.name, [{"type": "text", "text": shows}], to=to)
+        else:
+            self.note(texts.simulator_tapped(sender.name, label or data))
+        return event
+
     def join_event(self) -> dict[str, Any]:
         """The bot being added to the demo group."""
         return self._envelope("join", {"type": "group", "groupId": DEMO_GROUP_ID})

@@ -201,6 +201,27 @@ def already_done(number: int) -> str:
     return f"งาน #{number} ปิดไปแล้ว ถ้าต้องทำต่อ พิมพ์ เปิดใหม่ #{number}"
 
 
+# --- Buttons on task answers (bot.commands.tasks) ----------------------------------------
+
+BUTTON_DONE = "✅ เสร็จ"
+BUTTON_REPORT = "📝 รายงาน"
+BUTTON_MOVE = "📅 เลื่อน"
+BUTTON_YES_DONE = "เสร็จแล้ว"
+BUTTON_NOT_YET = "ยังก่อน"
+
+
+def button_for(label: str, number: int) -> str:
+    """A button's label for one of several tasks (LINE shows 20 characters)."""
+    return f"{label} #{number}"
+
+
+def confirm_done(number: int, title: str, month: str | None) -> str:
+    """The question a เสร็จ button asks before closing the task (or a duty's month)."""
+    what = f"รอบ {month} ของงาน" if month else "งาน"
+    short = title if len(title) <= 80 else title[:79] + "…"
+    return f"ปิด{what} #{number} “{short}” ว่าเสร็จแล้วใช่ไหม"
+
+
 # --- Recurring duties (bot.duties, bot.commands.tasks) -------------------------------------
 
 DUTY_KINDS_HINT = (
@@ -569,6 +590,11 @@ SIMULATOR_OUTSIDER = "ไม่ได้อยู่ในกลุ่ม"
 SIMULATOR_EMPTY = "พิมพ์ข้อความก่อนกดส่ง"
 SIMULATOR_BAD_INPUT = "ข้อความหรือการแท็กไม่ถูกต้อง ลองพิมพ์ใหม่"
 SIMULATOR_BAD_DATE = "เลือกวันที่และเวลา เช่น 2024-06-17 08:30"
+
+
+def simulator_tapped(name: str, label: str) -> str:
+    """The transcript's note of a button tap that posts nothing in the chat."""
+    return f"👆 {name} กดปุ่ม “{label}”"
 
 
 def simulator_welcome(first_start: bool) -> str:

@@ -277,6 +277,25 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
         status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
         return jsonify(ok=status == 200, callback_status=status), 200
 
+    @app.post("/simulator/api/tap")
+    def simulator_tap() -> tuple[Response, int]:
+        """Someone taps a button (postback or date picker): sign the postback, post it."""
+        payload = request.get_json(silent=True) or {}
+        params = payload.get("params")
+        try:
+            event = simulator.postback_event(
+                str(payload.get("who")),
+                str(payload.get("data") or ""),
+                label=str(payload.get("label") or ""),
+                shows=str(payload.get("shows") or ""),
+                params=params if isinstance(params, dict) else None,
+                one_to_one=payload.get("chat") == "user",
+            )
+        except (KeyError, ValueError, TypeError):
+            return _error(texts.SIMULATOR_BAD_INPUT), 400
+        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
+        return jsonify(ok=status == 200, callback_status=status), 200
+
     @app.post("/simulator/api/clock")
     def simulator_clock() -> tuple[Response, int]:
         """Move the demo clock and run the reminder clock at that instant."""

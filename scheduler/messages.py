@@ -1,4 +1,4 @@
-"""LINE message objects as JSON: text, textV2 with @mentions, Flex, and quick-reply buttons."""
+"""LINE message objects as JSON: text, textV2 with @mentions, Flex, confirm, and buttons."""
 
 # The wire format sits here, the lowest layer that sends messages (the reminder digests), so the
 # bot's answers and the reminders build mentions and buttons the same way. Nothing here talks
@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, TypeAlias
 
 Message = dict[str, Any]
 
-# LINE's limits: 5,000 characters per text message, 13 quick-reply buttons, 20-char labels.
+# LINE's limits: 5,000 characters per text message, 13 quick-reply buttons, 20-char labels,
+# 300 characters of postback data (and of its display and fill-in texts), 240 for a confirm.
 MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
+MAX_POSTBACK = 300
+MAX_CONFIRM_TEXT = 240
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,41 @@ class Button:
     sends: str
 
 
-def text(body: str, quick_replies: Sequence[str | Button] = ()) -> Message:
+@dataclass(frozen=True)
+class Postback:
+    """A button that hands `data` to the bot without posting it in the chat.
+
+    `shows` is posted as the user's message (so the chat reads what was done); `fill_in` opens
+    the keyboard with that text typed in (LINE's inputOption openKeyboard) instead.
+    """
+
+    label: str
+    data: str
+    shows: str | None = None
+    fill_in: str | None = None
+
+
+@dataclass(frozen=True)
+class DatePick:
+    """A button that opens LINE's date picker; `data` comes back with the date chosen."""
+
+    label: str
+    data: str
+    initial: date
+    earliest: date | None = None
+
+
+Action: TypeAlias = Button | Postback | DatePick
+
+
+def text(body: str, quick_replies: Sequence[str | Action] = ()) -> Message:
     """A plain text message, cut to LINE's limit, with optional quick-reply buttons."""
     message: Message = {"type": "text", "text": fit(body)}
     return with_quick_replies(message, quick_replies)
 
 
 def text_with_mentions(
-    template: str, mentions: Sequence[Mention], quick_replies: Sequence[str | Button] = ()
+    template: str, mentions: Sequence[Mention], quick_replies: Sequence[str | Action] = ()
 ) -> Message:
     """A textV2 message whose `{key}` placeholders become real @mentions."""
     if not mentions:
@@ -78,30 +109,66 @@ def escape_literal_braces(value: str) -> str:
 
 
 def flex(
-    alt_text: str, contents: Mapping[str, Any], quick_replies: Sequence[str | Button] = ()
+    alt_text: str, contents: Mapping[str, Any], quick_replies: Sequence[str | Action] = ()
 ) -> Message:
     """A Flex message (bubble or carousel) with the text shown in notifications and old clients."""
     message: Message = {"type": "flex", "altText": alt_text[:400], "contents": dict(contents)}
     return with_quick_replies(message, quick_replies)
 
 
-def with_quick_replies(message: Message, buttons: Sequence[str | Button]) -> Message:
-    """Attach buttons that send a message when tapped (a plain label sends itself)."""
+def confirm(question: str, yes: Action, no: Action) -> Message:
+    """LINE's confirm template: a question with two buttons side by side."""
+    return {
+        "type": "template",
+        "altText": question[:400],
+        "template": {
+            "type": "confirm",
+            "text": question[:MAX_CONFIRM_TEXT],
+            "actions": [action(yes), action(no)],
+        },
+    }
+
+
+def with_quick_replies(message: Message, buttons: Sequence[str | Action]) -> Message:
+    """Attach buttons under the message (a plain label sends itself as text)."""
     if buttons:
         message["quickReply"] = {
-            "items": [_quick_reply(button) for button in buttons[:MAX_QUICK_REPLIES]]
+            "items": [
+                {"type": "action", "action": action(button)}
+                for button in buttons[:MAX_QUICK_REPLIES]
+            ]
         }
     return message
 
 
-def _quick_reply(button: str | Button) -> dict[str, Any]:
-    """One quick-reply item of the message-action kind."""
+def action(button: str | Action) -> dict[str, Any]:
+    """The LINE action object of a button (message, postback or date picker)."""
     if isinstance(button, str):
         button = Button(button[:MAX_LABEL], button)
-    return {
-        "type": "action",
-        "action": {"type": "message", "label": button.label, "text": button.sends},
+    if isinstance(button, Button):
+        return {"type": "message", "label": button.label[:MAX_LABEL], "text": button.sends}
+    if isinstance(button, Postback):
+        found: dict[str, Any] = {
+            "type": "postback",
+            "label": button.label[:MAX_LABEL],
+            "data": button.data[:MAX_POSTBACK],
+        }
+        if button.shows:
+            found["displayText"] = button.shows[:MAX_POSTBACK]
+        if button.fill_in:
+            found["inputOption"] = "openKeyboard"
+            found["fillInText"] = button.fill_in[:MAX_POSTBACK]
+        return found
+    picker: dict[str, Any] = {
+        "type": "datetimepicker",
+        "label": button.label[:MAX_LABEL],
+        "data": button.data[:MAX_POSTBACK],
+        "mode": "date",
+        "initial": max(button.initial, button.earliest or button.initial).isoformat(),
     }
+    if button.earliest is not None:
+        picker["min"] = button.earliest.isoformat()
+    return picker
 
 
 def fit(body: str) -> str:

@@ -111,7 +111,7 @@ def test_member_events_of_odd_shapes_cost_nothing(
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
 
 
-def test_a_postback_before_buttons_exist_is_quietly_ignored(conversation: Say) -> None:
+def test_a_postback_that_is_not_one_of_ours_is_quietly_ignored(conversation: Say) -> None:
     postback = envelope(
         "postback",
         {"type": "user", "userId": OFFICER_A},

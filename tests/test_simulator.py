@@ -98,3 +98,36 @@ def test_the_rich_menu_in_the_demo_is_the_one_line_gets_and_its_taps_come_from_t
     _, data = demo.call("transcript?after=0")
     [tap] = [e for e in data["entries"] if e["kind"] == "user" and e["to"]]
     assert tap["sender"] == "สมชาย" and tap["to"] == "ติดตาม"
+
+
+def test_buttons_in_the_demo_tap_through_the_signed_webhook_as_postbacks(demo: Demo) -> None:
+    text = "เพิ่มงาน ทำป้ายประกาศ @สมชาย กำหนด 28 มิ.ย. 2567"
+    demo.say("supervisor", text, [{"key": "officer1", "index": text.index("@"), "length": 6}])
+    [added] = demo.bot_entries()
+    items = added["messages"][0]["quickReply"]["items"]
+    by_label = {item["action"]["label"]: item["action"] for item in items}
+    done, picker = by_label["✅ เสร็จ"], by_label["📅 เลื่อน"]
+
+    tapped = {"who": "officer1", "data": picker["data"], "label": picker["label"]}
+    status, answer = demo.call("tap", {**tapped, "params": {"date": "2024-07-05"}})
+    assert status == 200 and answer["callback_status"] == 200
+    [moved] = demo.bot_entries()
+    assert "5 ก.ค. 2567" in text_of(moved)
+
+    demo.call("tap", {"who": "officer1", "data": done["data"], "label": done["label"]})
+    [question] = demo.bot_entries()
+    confirm = question["messages"][0]
+    assert confirm["type"] == "template" and "ทำป้ายประกาศ" in confirm["template"]["text"]
+    yes = confirm["template"]["actions"][0]
+    demo.call("tap", {"who": "officer1", "data": yes["data"], "shows": yes["displayText"]})
+    [closed] = demo.bot_entries()
+    assert "เสร็จแล้ว" in text_of(closed)
+    _, data = demo.call("transcript?after=0")
+    lines = [e["messages"][0]["text"] for e in data["entries"] if e["kind"] in ("user", "system")]
+    assert "👆 สมชาย กดปุ่ม “📅 เลื่อน”" in lines  # a tap that posts nothing is noted
+    assert yes["displayText"] in lines  # displayText is posted as the person's message
+
+
+def test_a_tap_without_data_or_by_nobody_is_a_400(demo: Demo) -> None:
+    assert demo.call("tap", {"who": "officer1", "data": ""})[0] == 400
+    assert demo.call("tap", {"who": "nobody", "data": "สถานะ"})[0] == 400

@@ -95,6 +95,40 @@ def test_tap_the_rich_menu_and_get_the_answer_in_the_one_to_one_chat(
     expect(answer.locator(".name")).to_have_text("ติดตาม → ส่วนตัวถึง สมชาย")
 
 
+def test_tap_the_buttons_under_an_added_task(page: sync_api.Page, demo: Demo) -> None:
+    expect = sync_api.expect
+    page.goto(demo.base_url + "/simulator")
+    page.select_option("#who", "supervisor")
+    page.fill("#input", "เพิ่มงาน ทำป้ายประกาศ @สมชาย กำหนด 28 มิ.ย. 2567")
+    page.press("#input", "Enter")
+    expect(page.locator(".row[data-kind=bot]").last).to_contain_text("เพิ่มงาน #", timeout=15_000)
+    page.select_option("#who", "officer1")
+
+    # รายงาน opens the keyboard with the command typed in (LINE's openKeyboard).
+    page.locator("#quick button", has_text="รายงาน").click()
+    expect(page.locator("#input")).to_have_value(re.compile(r"^รายงาน #\d+ $"))
+    page.locator("#input").press("End")
+    page.keyboard.type("ติดป้ายแล้ว 50%")
+    page.press("#input", "Enter")
+    expect(page.locator(".row[data-kind=bot]").last).to_contain_text("50%", timeout=15_000)
+
+    # The answer about the task carries its buttons again. เลื่อน asks for a day, said in
+    # B.E. beside the picker, and the answer is in B.E.
+    page.locator("#quick button", has_text="เลื่อน").click()
+    page.fill("#pickDate", "2024-07-05")
+    page.dispatch_event("#pickDate", "input")
+    expect(page.locator("#quick .gotoLabel")).to_have_text("5 ก.ค. 2567")
+    page.click("#pickOk")
+    expect(page.locator(".row[data-kind=bot]").last).to_contain_text("5 ก.ค. 2567", timeout=15_000)
+
+    # เสร็จ asks first; the confirm's own buttons close the task.
+    page.locator("#quick button", has_text="เสร็จ").click()
+    question = page.locator(".row[data-kind=bot] .bubble.confirm").last
+    expect(question).to_contain_text("ทำป้ายประกาศ", timeout=15_000)
+    question.locator("button", has_text="เสร็จแล้ว").click()
+    expect(page.locator(".row[data-kind=bot]").last).to_contain_text("เสร็จแล้ว", timeout=15_000)
+
+
 @pytest.mark.no_public_base_url
 def test_the_report_link_in_the_demo_is_a_link_that_downloads(
     page: sync_api.Page, demo: Demo

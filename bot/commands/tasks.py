@@ -13,7 +13,17 @@ from bot.router import TASK_NUMBER, Reply, command
 from models.tables import ProgressReport, Task, TaskKind, TaskStatus, Topic, Unit
 from scheduler.calendar import month_span
 from scheduler.duties import DutyProgress, fiscal_year_end, is_duty
-from scheduler.messages import Button, Mention, escape_braces, text, text_with_mentions
+from scheduler.messages import (
+    Action,
+    Button,
+    DatePick,
+    Mention,
+    Postback,
+    confirm,
+    escape_braces,
+    text,
+    text_with_mentions,
+)
 from scheduler.recurrence import Recurrence, parse_recurrence
 from scheduler.thaidate import (
     ThaiDateError,
@@ -31,6 +41,7 @@ _PERCENT = re.compile(r"(?P<percent>[0-9]{1,3})\s*(?:%|เปอร์เซ็�
 _KEYWORDS = re.compile(r"(?:^|(?<=\s))(กำหนดส่ง|กำหนด|หน่วยงาน|ประเด็นที่|ประเด็น)(?=\s|[0-9]|$)")
 _UNTIL = re.compile(r"\s+ถึง\s+")
 _STOP_WORDS = frozenset({"หยุด", "ปิด", "stop"})
+MAX_TASKS_WITH_BUTTONS = 3  # my tasks: 3 buttons for each of the soonest three (13 at most)
 
 
 @command(
@@ -68,7 +79,9 @@ def add_task(ctx: Context, rest: str) -> Reply:
     template = texts.task_added(
         number, escape_braces(title), format_period(start, due), [m.key for m in mentions]
     )
-    added = text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
+    added = text_with_mentions(
+        template, mentions, [*task_buttons(task, ctx.today), "งานของฉัน", "สถานะ"]
+    )
     if due >= ctx.today:
         return added
     # A past date is most often last year's typed by habit: say so, and offer the next one.
@@ -136,7 +149,9 @@ def _add_duty(ctx: Context, task: Task, repeating: tuple[Recurrence, date]) -> R
     template = texts.task_added(
         number, escape_braces(task.title), period, [m.key for m in mentions]
     )
-    return text_with_mentions(template, mentions, ("งานของฉัน", "สถานะ"))
+    return text_with_mentions(
+        template, mentions, [*task_buttons(task, ctx.today), "งานของฉัน", "สถานะ"]
+    )
 
 
 def _next_anniversary(day: date, today: date) -> date:
@@ -172,9 +187,14 @@ def my_tasks(ctx: Context) -> Reply:
     mine.sort(key=lambda task: (task.due_date or date.max, task.id or 0))
     reported = store.reporters_by_task(ctx.session, [t.id for t in mine if t.id], ctx.month)
     progress = _duty_progress(ctx, mine)
+    soonest = [
+        button
+        for task in mine[:MAX_TASKS_WITH_BUTTONS]
+        for button in task_buttons(task, ctx.today, numbered=True)
+    ]
     if ctx.group is not None:
         lines = [_task_line(ctx, task, reported, progress) for task in mine]
-        return text(texts.my_tasks(lines, None), ("สถานะ", "ช่วยเหลือ"))
+        return text(texts.my_tasks(lines, None), [*soonest, "สถานะ"])
     names = {g.id: g.name or g.line_group_id[-6:] for g in store.groups_of(ctx.session, ctx.sender)}
     lines = []
     for group_id in group_ids:
@@ -182,7 +202,29 @@ def my_tasks(ctx: Context) -> Reply:
         if in_group:
             lines.append(texts.group_heading(names.get(group_id, "")))
             lines.extend(_task_line(ctx, task, reported, progress) for task in in_group)
-    return text(texts.my_tasks(lines, None))
+    return text(texts.my_tasks(lines, None), soonest)
+
+
+def task_buttons(task: Task, today: date, *, numbered: bool = False) -> list[Action]:
+    """Buttons that act on one open task: done (asks first), report, move the due date.
+
+    Each carries the words of the command it stands for, so a tap meets the same checks and
+    answers as typing it; `numbered` labels them with the task's number (several tasks).
+    """
+    assert task.id is not None
+    number = task.id
+
+    def label(word: str) -> str:
+        return texts.button_for(word, number) if numbered else word
+
+    found: list[Action] = [
+        Postback(label(texts.BUTTON_DONE), f"ยืนยันเสร็จ #{number}"),
+        Postback(label(texts.BUTTON_REPORT), f"เปิดรายงาน #{number}", fill_in=f"รายงาน #{number} "),
+    ]
+    if task.due_date is not None and duties.rule_of(task) is None:
+        move = DatePick(label(texts.BUTTON_MOVE), f"เลื่อน #{number}", task.due_date, today)
+        found.append(move)
+    return found
 
 
 def _task_line(
@@ -266,7 +308,12 @@ def report(ctx: Context, number: str, body: str = "") -> Reply:
         after=store.task_snapshot(task) | {"report": body, "percent": percent, "month": ctx.month},
     )
     month_label = format_month(ctx.today.year, ctx.today.month)
-    return texts.report_saved(task.id, task.title, month_label, percent)
+    saved = texts.report_saved(task.id, task.title, month_label, percent)
+    return (
+        text(saved, task_buttons(task, ctx.today))
+        if task.status == TaskStatus.OPEN.value
+        else saved
+    )
 
 
 @command(
@@ -343,6 +390,45 @@ def _finish_occurrence(ctx: Context, task: Task, duty: DutyProgress, month: str 
     return answer
 
 
+@command("ยืนยันเสร็จ", args=TASK_NUMBER, usage="ยืนยันเสร็จ #เลขงาน", hidden=True)
+def confirm_finish(ctx: Context, number: str) -> Reply:
+    """(ปุ่ม เสร็จ) ถามให้แน่ใจก่อนปิดงาน ด้วยสิทธิ์เดียวกับคำสั่ง เสร็จ"""
+    task = ctx.task(int(number))
+    assert task.id is not None
+    ctx.require_can_change(task)
+    if task.status != TaskStatus.OPEN.value:
+        return texts.already_done(task.id)
+    done = f"เสร็จ #{task.id}"
+    month = None
+    duty = duties.progress_of(ctx.session, task)
+    if duty is not None:
+        if duty.current is None:
+            return texts.already_done(task.id)
+        month = format_month(duty.current.year, duty.current.month, "short")
+        done += f" {month}"  # that month, even if another is closed before the tap
+    return confirm(
+        texts.confirm_done(task.id, task.title, month),
+        Postback(texts.BUTTON_YES_DONE, done, shows=done),
+        Postback(texts.BUTTON_NOT_YET, f"ยังไม่เสร็จ #{task.id}"),
+    )
+
+
+@command("ยังไม่เสร็จ", args=r"(?P<rest>.*)", hidden=True)
+def not_yet(ctx: Context, rest: str = "") -> Reply:
+    """(ปุ่ม ยังก่อน) ไม่ปิดงาน: ไม่ต้องตอบ"""
+    return None  # the question stays in the chat; nothing changed, nothing to say
+
+
+@command("เปิดรายงาน", args=TASK_NUMBER, usage="เปิดรายงาน #เลขงาน", hidden=True)
+def open_report(ctx: Context, number: str) -> Reply:
+    """(ปุ่ม รายงาน) LINE เปิดแป้นพิมพ์พร้อม "รายงาน #N " ให้ผู้รับผิดชอบพิมพ์ต่อ"""
+    task = ctx.task(int(number))
+    assert task.id is not None
+    if not ctx.is_owner(task):
+        raise Refusal(texts.only_owner_reports(task.id))
+    return None  # the keyboard opens on the phone with the command typed in; nothing to say
+
+
 @command(
     "ทำซ้ำ",
     args=TASK_NUMBER + r"\s+(?P<rule>.+)",
@@ -412,7 +498,12 @@ def change_due(ctx: Context, number: str, when: str) -> Reply:
         task.start_date = start
     task.due_date, task.period_text, task.updated_at = due, when[:500], ctx.now
     ctx.audit("task.due", "task", task.id, before=before, after=store.task_snapshot(task))
-    return texts.due_changed(task.id, task.title, old, format_period(task.start_date or due, due))
+    changed = texts.due_changed(
+        task.id, task.title, old, format_period(task.start_date or due, due)
+    )
+    if task.status != TaskStatus.OPEN.value:
+        return changed
+    return text(changed, task_buttons(task, ctx.today))
 
 
 @command("ยกเลิก", "cancel", args=TASK_NUMBER, usage="ยกเลิก #เลขงาน", example="ยกเลิก #12")

@@ -86,9 +86,18 @@ def said(messages: Sequence[Message]) -> str:
 
 
 def buttons(message: Message) -> list[tuple[str, str]]:
-    """(label, text sent) of a message's quick-reply buttons."""
+    """(label, text sent or postback data) of a message's quick-reply buttons."""
     items = (message.get("quickReply") or {}).get("items") or []
-    return [(item["action"]["label"], item["action"]["text"]) for item in items]
+    return [
+        (item["action"]["label"], item["action"].get("text", item["action"].get("data", "")))
+        for item in items
+    ]
+
+
+def actions(message: Message) -> dict[str, dict[str, Any]]:
+    """A message's quick-reply actions by label (the whole LINE action object)."""
+    items = (message.get("quickReply") or {}).get("items") or []
+    return {item["action"]["label"]: item["action"] for item in items}
 
 
 def task_number(answer: Sequence[Message]) -> int:

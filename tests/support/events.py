@@ -150,3 +150,18 @@ def in_group(
 ) -> dict[str, Any]:
     """A message in a group (the test group unless told), with @mentions written in `text`."""
     return text_message(text, user_id=user, group_id=group, mentions=mentioned)
+
+
+def postback(
+    data: str,
+    user_id: str,
+    group_id: str | None = GROUP,
+    params: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A button was tapped: LINE's postback event (with the date picked, for a date picker)."""
+    body: dict[str, Any] = {"data": data}
+    if params is not None:
+        body["params"] = params
+    return _envelope(
+        "postback", _source(user_id, group_id), None, replyToken="rt-" + event_id(), postback=body
+    )
