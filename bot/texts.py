@@ -878,3 +878,64 @@ def report_measure_status(done: int, total: int) -> str:
 def report_period(period: str, rule: str | None) -> str:
     """A period in Thai B.E., with its repeat rule when it repeats."""
     return f"{period} ({rule})" if rule else period
+
+
+# --- Calendar feeds (bot.feeds, bot.commands.calendar_feed) --------------------------------
+
+FEED_SCOPE_GROUP = "ประชุมและกำหนดส่งงานของกลุ่มนี้"
+FEED_SCOPE_PERSON = "กำหนดส่งงานของคุณทุกกลุ่ม"
+FEED_LINK_FORGED = "ลิงก์ปฏิทินไม่ถูกต้อง — พิมพ์ ปฏิทิน ในแชทเพื่อรับลิงก์"
+FEED_LINK_REVOKED = "ลิงก์ปฏิทินนี้ถูกยกเลิกแล้ว — พิมพ์ ปฏิทิน ในแชทเพื่อรับลิงก์ใหม่"
+FEED_NONE_TO_REVOKE = "ยังไม่มีลิงก์ปฏิทินที่ใช้อยู่ พิมพ์ ปฏิทิน เพื่อสร้างลิงก์"
+FEED_NO_PUBLIC_URL = (
+    "ยังสร้างลิงก์ปฏิทินไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน"
+)
+
+
+def feed_link(scope: str, url: str) -> str:
+    """The subscription link, and how to add it to a phone's calendar."""
+    return (
+        f"📆 ปฏิทิน{scope}\n{url}\n\n"
+        "เพิ่มในปฏิทินของคุณ (อัปเดตเองทุก 6 ชั่วโมง):\n"
+        "• Google Calendar (คอมพิวเตอร์): ปฏิทินอื่นๆ ＋ › จาก URL › วางลิงก์\n"
+        "• iPhone: การตั้งค่า › ปฏิทิน › บัญชี › เพิ่มบัญชี › อื่นๆ › "
+        "เพิ่มปฏิทินที่สมัครรับ › วางลิงก์\n"
+        "ลิงก์นี้ใช้ได้จนกว่าจะยกเลิก (พิมพ์ ปฏิทิน ยกเลิก) อย่าส่งต่อให้คนนอก"
+    )
+
+
+def feed_revoked(scope: str) -> str:
+    """A feed link was revoked."""
+    return f"🔒 ยกเลิกลิงก์ปฏิทิน{scope}แล้ว ปฏิทินที่สมัครไว้จะไม่อัปเดตอีก พิมพ์ ปฏิทิน เพื่อรับลิงก์ใหม่"
+
+
+def feed_name_group(group_name: str) -> str:
+    """The calendar's name in a calendar app (a group's feed)."""
+    return f"ติดตาม · {group_name}" if group_name else "ติดตาม · กลุ่ม"
+
+
+def feed_name_person(name: str) -> str:
+    """The calendar's name in a calendar app (a person's feed)."""
+    return f"ติดตาม · งานของ {name}"
+
+
+def feed_meeting_summary(group_name: str) -> str:
+    """A monthly meeting's title in the calendar."""
+    return f"ประชุมประจำเดือน · {group_name}" if group_name else "ประชุมประจำเดือน"
+
+
+def feed_meeting_description(reason: str | None) -> str:
+    """Why the meeting is not on its usual day (nothing when it is)."""
+    return f"เลื่อนจากวันประชุมปกติ: {reason}" if reason else ""
+
+
+def feed_deadline_summary(number: int, title: str, done: bool) -> str:
+    """A deadline's title in the calendar (✅ once done)."""
+    short = title if len(title) <= 80 else title[:79] + "…"
+    return f"{'✅ ' if done else ''}กำหนดส่ง #{number} {short}"
+
+
+def feed_task_description(number: int, title: str, group_name: str) -> str:
+    """A deadline's details in the calendar."""
+    where = f"\nกลุ่ม: {group_name}" if group_name else ""
+    return f"งาน #{number} “{title}”{where}\nรายงานความคืบหน้าในกลุ่ม LINE: รายงาน #{number} …"

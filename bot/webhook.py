@@ -26,7 +26,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot import export, texts
+from bot import export, feeds, texts
 from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
@@ -211,6 +211,16 @@ def create_app(
         response = Response(found.body, status=found.status, mimetype=found.mimetype)
         if found.filename:
             response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+        return response
+
+    @app.get("/calendar/<token>.ics")
+    def calendar_feed(token: str) -> Response:
+        """A calendar subscription; 403 forged, 410 revoked (Thai text either way)."""
+        found = feeds.download(services.engine, settings, token, now())
+        response = Response(found.body, status=found.status, mimetype=found.mimetype)
+        if found.filename:
+            response.headers["Content-Disposition"] = f'inline; filename="{found.filename}"'
+        response.headers["Cache-Control"] = "private, max-age=300"
         return response
 
     if simulator is not None:

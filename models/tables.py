@@ -191,6 +191,29 @@ class TaskOccurrence(SQLModel, table=True):
     done_by_id: int | None = Field(default=None, foreign_key="person.id")
 
 
+class CalendarFeed(SQLModel, table=True):
+    """A calendar subscription link: a group's (meetings, deadlines) or a person's (their own).
+
+    The link carries this row's id, signed; it never expires, and revoking it (revoked_at) makes
+    every copy of it answer 410. A new link after a revocation is a new row.
+    """
+
+    __tablename__ = "calendar_feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("chat_group.id", ondelete="CASCADE"), index=True),
+    )
+    person_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), index=True),
+    )
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
 class TaskOwner(SQLModel, table=True):
     """One owner of one task (a task may have several)."""
 

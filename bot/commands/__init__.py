@@ -7,6 +7,7 @@ from types import ModuleType
 
 from bot.commands import (
     calendar_days,
+    calendar_feed,
     deliveries,
     exports,
     help,
@@ -28,6 +29,7 @@ FEATURES: tuple[ModuleType, ...] = (
     people,
     meetings,
     calendar_days,
+    calendar_feed,
     deliveries,
     units,
     ita,
