@@ -431,30 +431,36 @@ class Binding:
 
     unit: Unit
     previous_group_id: int | None
-    measures: int
+    measures: int  # led by the unit: moved to the group
     steps: int
     meeting_day: int | None  # set on the group from the unit's monthly meeting step
+    shared_measures: int = 0  # the unit is co-responsible: seen and worked in the group too
+    shared_steps: int = 0
+    leads: tuple[str, ...] = ()  # the lead units of the shared items
 
 
 def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> Binding:
-    """Make the unit's measures and steps belong to `group`; later imports follow the binding.
+    """Make the unit's plan items report and remind in `group`; later imports follow it.
 
-    When the unit owns a meeting step ("ทุกวันที่ 15 ของเดือน") and the group has no meeting
-    rule yet, the group gets that day, so the meeting reminders start there too.
+    Items the unit leads move to the group. Items it shares with a lead unit (measure 3.1
+    names two) stay with the lead's group and are seen and worked in this group too: one
+    task, whichever group reports or closes it. When the unit has a meeting step ("ทุกวันที่
+    15 ของเดือน") and the group has no meeting rule yet, the group gets that day.
     """
     assert group.id is not None
     previous = unit.group_id
     unit.group_id = group.id
-    tasks = list(
-        session.exec(
-            select(Task).where(
-                Task.unit_id == unit.id,
-                col(Task.kind).in_([TaskKind.MEASURE.value, TaskKind.STEP.value]),
-            )
-        )
-    )
+    plan_kinds = col(Task.kind).in_([TaskKind.MEASURE.value, TaskKind.STEP.value])
+    tasks = list(session.exec(select(Task).where(Task.unit_id == unit.id, plan_kinds)))
     for task in tasks:
         task.group_id = group.id
+    shared = list(
+        session.exec(
+            select(Task)
+            .join(TaskUnit, col(TaskUnit.task_id) == col(Task.id))
+            .where(TaskUnit.unit_id == unit.id, ~col(TaskUnit.is_lead), plan_kinds)
+        )
+    )
     session.flush()
     for task in tasks:
         # The group's calendar (its province, its own days) now decides the duty's dates.
@@ -463,12 +469,14 @@ def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> 
             duties.reschedule(task, duty, now)
     meeting_day = None
     if group.meeting_day is None:
-        step = next((task for task in tasks if meeting_day_of(task) is not None), None)
+        step = next((task for task in [*tasks, *shared] if meeting_day_of(task) is not None), None)
         if step is not None:
             meeting_day = meeting_day_of(step)
             group.meeting_day = meeting_day
             # The plan's meetings run over its range (Dec–Sep) and end with it unless renewed.
             group.meeting_until = step.repeat_until or step.due_date
+    lead_ids = {task.unit_id for task in shared if task.unit_id is not None}
+    leads = session.exec(select(Unit).where(col(Unit.id).in_(lead_ids)).order_by(col(Unit.id)))
     session.flush()
     return Binding(
         unit=unit,
@@ -476,6 +484,9 @@ def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> 
         measures=sum(task.kind == TaskKind.MEASURE.value for task in tasks),
         steps=sum(task.kind == TaskKind.STEP.value for task in tasks),
         meeting_day=meeting_day,
+        shared_measures=sum(task.kind == TaskKind.MEASURE.value for task in shared),
+        shared_steps=sum(task.kind == TaskKind.STEP.value for task in shared),
+        leads=tuple(lead.name for lead in leads),
     )
 
 
