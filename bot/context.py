@@ -80,7 +80,10 @@ class Context:
     def task(self, number: int) -> Task:
         """Task #number if this chat may see it; otherwise the same refusal as a missing task."""
         task = self.session.get(Task, number)
-        if task is None or task.group_id not in self.visible_group_ids():
+        # A plan item shared through a co-responsible unit is as much this group's as its lead's.
+        if task is None or not store.groups_seeing(self.session, task) & set(
+            self.visible_group_ids()
+        ):
             # A task of another group answers exactly like a missing one: no information leaks.
             raise Refusal(texts.task_not_found(number))
         return task

@@ -27,6 +27,7 @@ from models.tables import (
     TaskKind,
     TaskOccurrence,
     TaskStatus,
+    TaskUnit,
     Topic,
     Unit,
 )
@@ -222,7 +223,7 @@ def build_report(
         session,
         [pid for ids in owner_map.values() for pid in ids] + [r.reporter_id for r in reports],
     )
-    units = {unit.id: unit.name for unit in session.exec(select(Unit))}
+    units = _responsible_units(session, tasks)
     topic_ids = {task.topic_id for task in tasks if task.topic_id is not None}
     topics = (
         list(session.exec(select(Topic).where(col(Topic.id).in_(topic_ids)))) if topic_ids else []
@@ -265,7 +266,7 @@ def build_report(
                 number=plan_id(task) or f"#{task.id}",
                 title=task.title,
                 period=period,
-                unit=units.get(task.unit_id, "") if task.unit_id else "",
+                unit=units.get(task.id, ""),
                 owners=names(task),
                 status=status,
                 late=late_now,
@@ -307,7 +308,7 @@ def build_report(
         LateLine(
             number=plan_id(task) or f"#{task.id}",
             title=task.title,
-            unit=units.get(task.unit_id, "") if task.unit_id else "",
+            unit=units.get(task.id, ""),
             owners=names(task),
             due=format_date(due),
             days_late=(as_of - due).days,
@@ -335,11 +336,27 @@ def build_report(
 
 
 def _tasks_in_scope(session: Session, scope: ReportScope) -> list[Task]:
-    """The group's tasks, or every task of the agency."""
-    statement = select(Task)
+    """The group's tasks (with plan items shared in), or every task of the agency, once."""
     if scope.group_id is not None:
-        statement = statement.where(Task.group_id == scope.group_id)
-    return list(session.exec(statement))
+        return store.tasks_in_groups(session, [scope.group_id])
+    return list(session.exec(select(Task)))
+
+
+def _responsible_units(session: Session, tasks: list[Task]) -> dict[int | None, str]:
+    """Each task's responsible units as the unit column shows them: the lead first."""
+    names = {unit.id: unit.name for unit in session.exec(select(Unit))}
+    shown = {task.id: [task.unit_id] if task.unit_id else [] for task in tasks}
+    # Co-responsibilities are a few plan items: read them all rather than list every task id.
+    links = session.exec(
+        select(TaskUnit).where(~col(TaskUnit.is_lead)).order_by(col(TaskUnit.unit_id))
+    )
+    for link in links:
+        if link.task_id in shown and link.unit_id not in shown[link.task_id]:
+            shown[link.task_id].append(link.unit_id)
+    return {
+        task_id: ", ".join(names.get(unit_id, "") for unit_id in unit_ids)
+        for task_id, unit_ids in shown.items()
+    }
 
 
 def _belongs(task: Task, scope: ReportScope, tz: tzinfo) -> bool:

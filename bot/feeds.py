@@ -135,20 +135,18 @@ def group_events(session: Session, group: ChatGroup, today: date) -> list[FeedEv
 
 
 def person_events(session: Session, person: Person) -> list[FeedEvent]:
-    """The deadlines of the person's own tasks, in every group they are in."""
+    """The deadlines of the person's own tasks, in every group they are in (shared ones too)."""
     groups = {group.id: group for group in store.groups_of(session, person) if group.id}
     if not groups:
         return []
-    owned = select(TaskOwner.task_id).where(TaskOwner.person_id == person.id)
-    tasks = session.exec(
-        select(Task).where(
-            col(Task.id).in_(owned),
-            col(Task.group_id).in_(list(groups)),
-            Task.kind != TaskKind.MEASURE.value,
-        )
-    ).all()
-    names = {group_id: group.name for group_id, group in groups.items()}
-    return deadline_events(session, list(tasks), names)
+    owned = set(session.exec(select(TaskOwner.task_id).where(TaskOwner.person_id == person.id)))
+    tasks: list[Task] = []
+    where: dict[int, str] = {}  # task id → the (first) group it is seen in
+    for group_id, task in store.tasks_by_group(session, list(groups)):
+        if task.id in owned and task.id not in where and task.kind != TaskKind.MEASURE.value:
+            tasks.append(task)
+            where[task.id] = groups[group_id].name
+    return deadline_events(session, tasks, where)
 
 
 def meeting_events(session: Session, group: ChatGroup, today: date) -> list[FeedEvent]:
@@ -182,13 +180,16 @@ def meeting_events(session: Session, group: ChatGroup, today: date) -> list[Feed
 def deadline_events(
     session: Session, tasks: Sequence[Task], group_names: dict[int, str]
 ) -> list[FeedEvent]:
-    """All-day deadlines: one per task, one per month of a duty; cancelled tasks have none."""
+    """All-day deadlines: one per task, one per month of a duty; cancelled tasks have none.
+
+    `group_names` names the group of a task id (a person's feed spans groups).
+    """
     kept = [task for task in tasks if task.status != TaskStatus.CANCELLED.value and task.id]
     done_by_task = duties.done_periods(session, [t.id for t in kept if t.id and duties.rule_of(t)])
     found = []
     for task in kept:
         assert task.id is not None
-        group_name = group_names.get(task.group_id or 0, "")
+        group_name = group_names.get(task.id, "")
         description = texts.feed_task_description(task.id, task.title, group_name)
         duty = duties.progress_of(session, task, done_by_task.get(task.id, frozenset()))
         if duty is not None:

@@ -18,7 +18,10 @@ from models.tables import (
     ProgressReport,
     Task,
     TaskOwner,
+    TaskUnit,
+    Unit,
 )
+from scheduler.shared_tasks import SHARED_GROUP, join_shared
 from scheduler.state import dialect_insert
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -140,11 +143,42 @@ def active_groups(session: Session) -> list[ChatGroup]:
 
 
 def tasks_in_groups(session: Session, group_ids: Sequence[int]) -> list[Task]:
-    """Every task of these groups, in number order."""
+    """Every task these groups see (theirs, and plan items shared in), once, in number order."""
+    found = {task.id: task for _, task in tasks_by_group(session, group_ids)}
+    return [found[task_id] for task_id in sorted(found, key=lambda task_id: task_id or 0)]
+
+
+def tasks_by_group(session: Session, group_ids: Sequence[int]) -> list[tuple[int, Task]]:
+    """(group id, task) for every task each group sees: its own first, then those shared in.
+
+    A plan item of a measure with two units is seen in its lead unit's group and in the group
+    a co-responsible unit is bound to: once in each.
+    """
     if not group_ids:
         return []
-    statement = select(Task).where(col(Task.group_id).in_(group_ids)).order_by(col(Task.id))
-    return list(session.exec(statement))
+    own = session.exec(select(Task).where(col(Task.group_id).in_(group_ids)))
+    pairs = [(task.group_id, task) for task in own if task.group_id is not None]
+    shared = session.exec(join_shared(select(SHARED_GROUP, Task), group_ids))
+    seen = {(group_id, task.id) for group_id, task in pairs}
+    for group_id, task in shared:
+        if group_id is not None and (group_id, task.id) not in seen:
+            seen.add((group_id, task.id))
+            pairs.append((group_id, task))
+    return sorted(pairs, key=lambda pair: (pair[1].id or 0, pair[0]))
+
+
+def groups_seeing(session: Session, task: Task) -> set[int]:
+    """The groups a task is seen in: its own, and those its co-responsible units are bound to."""
+    shared = session.exec(
+        select(col(Unit.group_id))
+        .join(TaskUnit, col(TaskUnit.unit_id) == col(Unit.id))
+        .where(
+            TaskUnit.task_id == task.id,
+            col(Unit.group_id).is_not(None),
+            ~col(TaskUnit.is_lead),  # the lead's binding is already the task's own group
+        )
+    )
+    return {group_id for group_id in [task.group_id, *shared] if group_id is not None}
 
 
 def owner_ids(session: Session, task_ids: Iterable[int]) -> dict[int, list[int]]:

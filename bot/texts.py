@@ -669,10 +669,11 @@ def units_heading(count: int, unbound: int) -> str:
     return f"🏢 หน่วยงานตามแผน {count} หน่วย · ยังไม่ผูกกลุ่ม {unbound} หน่วย"
 
 
-def unit_line(name: str, group_label: str | None, tasks: int) -> str:
-    """One unit in the list: where it reports, and how many plan items it has."""
+def unit_line(name: str, group_label: str | None, tasks: int, shared: int = 0) -> str:
+    """One unit in the list: where it reports, how many plan items it leads and shares."""
     where = f"กลุ่ม {group_label}" if group_label else "⚠️ ยังไม่ผูกกลุ่ม"
-    return f"• {name}\n   {where} · {tasks} รายการ"
+    also = f" · ร่วมรับผิดชอบ {shared} รายการ" if shared else ""
+    return f"• {name}\n   {where} · {tasks} รายการ{also}"
 
 
 UNITS_FOOTER = "ผูกในกลุ่มของหน่วยงานนั้น: ผูกหน่วยงาน <ชื่อหน่วยงาน>"
@@ -690,13 +691,24 @@ def unit_choose(typed: str, names: list[str]) -> str:
 
 
 def unit_bound(
-    name: str, measures: int, steps: int, moved_from: str | None, meeting: str | None
+    name: str,
+    measures: int,
+    steps: int,
+    moved_from: str | None,
+    meeting: str | None,
+    shared: tuple[int, int] = (0, 0),
+    leads: Sequence[str] = (),
 ) -> str:
-    """A unit now reports and is reminded in this group."""
-    lines = [
-        f"🔗 ผูก “{name}” กับกลุ่มนี้แล้ว",
-        f"{measures} มาตรการ {steps} ขั้นตอน จะรายงานและแจ้งเตือนในกลุ่มนี้",
-    ]
+    """A unit now reports and is reminded in this group (and sees the items it shares)."""
+    lines = [f"🔗 ผูก “{name}” กับกลุ่มนี้แล้ว"]
+    if measures or steps or not any(shared):
+        lines.append(f"{measures} มาตรการ {steps} ขั้นตอน จะรายงานและแจ้งเตือนในกลุ่มนี้")
+    if any(shared):
+        lines.append(
+            f"🤝 ร่วมรับผิดชอบกับ {' และ '.join(leads)}: {shared[0]} มาตรการ {shared[1]} ขั้นตอน"
+            " เห็น รายงาน และแจ้งเตือนในกลุ่มนี้ด้วย"
+            " (เป็นงานเดียวกัน รายงานหรือปิดงานที่กลุ่มใดก็นับร่วมกัน)"
+        )
     if moved_from:
         lines.append(f"(ย้ายมาจากกลุ่ม {moved_from})")
     if meeting:

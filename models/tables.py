@@ -156,6 +156,7 @@ class Task(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="task.id", index=True)
     group_id: int | None = Field(default=None, foreign_key="chat_group.id", index=True)
     topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
+    # The lead responsible unit; every responsible unit of a plan item is in task_unit.
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     title: str = Field(max_length=1000)
     period_text: str = Field(
@@ -212,6 +213,23 @@ class CalendarFeed(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class TaskUnit(SQLModel, table=True):
+    """One responsible unit of a plan item; a co-responsible unit's group sees the item too."""
+
+    __tablename__ = "task_unit"
+    # The planner reads a due group's shared items from its units: (unit, not lead) first.
+    __table_args__ = (Index("ix_task_unit_unit_lead", "unit_id", "is_lead"),)
+
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    unit_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    )
+    # The lead (the first unit the plan names) is also Task.unit_id: its group holds the task.
+    is_lead: bool = False
 
 
 class TaskOwner(SQLModel, table=True):

@@ -6,17 +6,28 @@
 # first working day, every open task on the month's last working day, last month's done tasks
 # for the summary. Lists of ids never become one bind parameter per row: owners and reports are
 # joined from the chosen tasks, and groups are read in chunks well under PostgreSQL's 65,535 limit.
+# A plan item shared through a co-responsible unit is read by a join from that unit's group.
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, false, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    Select,
+    and_,
+    false,
+    or_,
+    select,
+    union_all,
+)
 from sqlmodel import Session, col
 
 from models.tables import (
@@ -44,6 +55,7 @@ from scheduler.rules import (
     month_key,
     reminder_instants,
 )
+from scheduler.shared_tasks import SHARED_GROUP, join_shared
 
 log = logging.getLogger(__name__)
 
@@ -186,38 +198,59 @@ def _load_chunk(
     needs = due[0][2]
     for _, _, more in due[1:]:
         needs = needs.merge(more)
-    group_ids = [group.id for group, _, _ in due]
-    wanted = _task_condition(group_ids, needs)
+    group_ids = [group.id for group, _, _ in due if group.id is not None]
+    due_work = _due_condition(needs)
+    own = and_(col(Task.group_id).in_(group_ids), due_work)
+
+    def both(statement: Select[*tuple[Any, ...]]) -> CompoundSelect[*tuple[Any, ...]]:
+        """`statement` over the groups' own due tasks, and again over the tasks shared in."""
+        return union_all(
+            statement.add_columns(col(Task.group_id).label("shown_in")).where(own),
+            join_shared(statement.add_columns(SHARED_GROUP.label("shown_in")), group_ids).where(
+                due_work
+            ),
+        )
+
     # Plain rows, not ORM objects: thousands of tasks at month end, read once, never changed.
     tasks = session.execute(
-        select(
-            col(Task.id),
-            col(Task.group_id),
-            col(Task.title),
-            col(Task.status),
-            col(Task.created_at),
-            col(Task.start_date),
-            col(Task.due_date),
-            col(Task.done_at),
-        ).where(wanted)
+        both(
+            select(
+                col(Task.id),
+                col(Task.title),
+                col(Task.status),
+                col(Task.created_at),
+                col(Task.start_date),
+                col(Task.due_date),
+                col(Task.done_at),
+            )
+        )
     ).all()
 
     # Joined from the chosen tasks (read by the group index), never a list of their ids.
-    owners: dict[int, list[Member]] = defaultdict(list)
-    for task_id, person in session.execute(
-        select(col(TaskOwner.task_id), Person)
-        .join(Task, col(Task.id) == col(TaskOwner.task_id))
-        .join(Person, col(Person.id) == col(TaskOwner.person_id))
-        .where(wanted)
-        .order_by(col(Person.id))
+    owners: dict[int, dict[int, Member]] = defaultdict(dict)
+    for task_id, person_id, line_user_id, name, _ in session.execute(
+        both(
+            select(
+                col(TaskOwner.task_id),
+                col(Person.id),
+                col(Person.line_user_id),
+                col(Person.display_name),
+            )
+            .select_from(Task)
+            .join(TaskOwner, col(Task.id) == col(TaskOwner.task_id))
+            .join(Person, col(Person.id) == col(TaskOwner.person_id))
+        )
     ):
-        owners[task_id].append(Member(person.line_user_id, person.display_name))
+        owners[task_id][person_id] = Member(line_user_id, name)
     reported: dict[int, set[str]] = defaultdict(set)
     if needs.months:
-        for task_id, month in session.execute(
-            select(col(ProgressReport.task_id), col(ProgressReport.month))
-            .join(Task, col(Task.id) == col(ProgressReport.task_id))
-            .where(wanted, col(ProgressReport.month).in_(sorted(needs.months)))
+        for task_id, month, _ in session.execute(
+            both(
+                select(col(ProgressReport.task_id), col(ProgressReport.month))
+                .select_from(Task)
+                .join(ProgressReport, col(Task.id) == col(ProgressReport.task_id))
+                .where(col(ProgressReport.month).in_(sorted(needs.months)))
+            )
         ):
             reported[task_id].add(month)
 
@@ -246,13 +279,15 @@ def _load_chunk(
             MissedFacts(row.occurrence_key, row.due_at, str(row.payload.get("summary", "")))
         )
 
-    by_group: dict[int, list[TaskFacts]] = defaultdict(list)
+    # A task shared in by two co-units of one group is still one line of that group's digest.
+    by_group: dict[int, dict[int, TaskFacts]] = defaultdict(dict)
     for task in tasks:
-        by_group[task.group_id].append(_facts(task, owners[task.id], reported[task.id], tz))
+        people = [owners[task.id][person_id] for person_id in sorted(owners[task.id])]
+        by_group[task.shown_in][task.id] = _facts(task, people, reported[task.id], tz)
     return [
         replace(
             bare,
-            tasks=tuple(sorted(by_group[group.id or 0], key=lambda task: task.id)),
+            tasks=tuple(sorted(by_group[group.id or 0].values(), key=lambda task: task.id)),
             supervisors=tuple(supervisors[group.id or 0]),
             missed=tuple(missed[group.line_group_id]),
         )
@@ -260,7 +295,7 @@ def _load_chunk(
     ]
 
 
-def _task_condition(group_ids: Iterable[int | None], needs: Needs) -> ColumnElement[bool]:
+def _due_condition(needs: Needs) -> ColumnElement[bool]:
     """The tasks a rule can speak of: open work due soon or overdue, and what a round reads."""
     is_open = col(Task.status) == TaskStatus.OPEN.value
     due = col(Task.due_date)
@@ -278,7 +313,6 @@ def _task_condition(group_ids: Iterable[int | None], needs: Needs) -> ColumnElem
             and_(col(Task.status) == TaskStatus.DONE.value, col(Task.done_at) >= done_since)
         )
     return and_(
-        col(Task.group_id).in_(list(group_ids)),
         # A plan measure is the heading over its steps; the steps carry the dates to chase.
         col(Task.kind) != TaskKind.MEASURE.value,
         or_(*chosen),

@@ -19,20 +19,23 @@ from bot.export import (
     ExportLinkError,
     ExportLinkExpired,
     ReportScope,
+    build_report,
     make_token,
     read_token,
 )
 from bot.plan.document import load_plan
 from bot.plan.importer import import_plan
 from models.db import session_scope
-from models.tables import Task
-from tests.support.chat import Chat, said
+from models.tables import ChatGroup, Task
+from tests.support.chat import Chat, name_supervisor, said
 from tests.support.events import (
     ADMIN,
+    BANGKOK,
     GROUP,
     NOW,
     OFFICER_A,
     OFFICER_B,
+    OTHER_GROUP,
     SUPERVISOR,
 )
 from tests.support.web import CHANNEL_SECRET, PUBLIC_BASE_URL, MutableClock, repository_root
@@ -247,3 +250,26 @@ def test_the_export_command_writes_the_workbook(
 
     assert cli.main(["export", "--month", "13/2567", "-o", str(output)]) == 2
     assert cli.main(["export", "--month", "2567-03", "-o", str(output), "--group", "Cnope"]) == 2
+
+
+def test_a_measure_of_two_units_is_in_both_groups_reports_once_with_both_units(
+    chat: Chat, imported: Engine
+) -> None:
+    public_relations = "สำนักปลัดเทศบาล งานประชาสัมพันธ์"
+    name_supervisor(chat)
+    name_supervisor(chat, OTHER_GROUP)
+    chat.say(f"ผูกหน่วยงาน {PERSONNEL}", SUPERVISOR)
+    chat.say(f"ผูกหน่วยงาน {public_relations}", SUPERVISOR, group=OTHER_GROUP)
+    with Session(imported) as session:
+        co_group = session.exec(
+            select(ChatGroup).where(ChatGroup.line_group_id == OTHER_GROUP)
+        ).one()
+        reports = {
+            scope: build_report(session, ReportScope(2024, 3, scope), now=NOW, tz=BANGKOK)
+            for scope in (co_group.id, None)
+        }
+    for report in reports.values():
+        [line] = [line for line in report.lines if line.number == "3.1.1"]
+        assert line.unit == f"{PERSONNEL}, {public_relations}"
+    numbers = [line.number for line in reports[co_group.id].lines if line.number]
+    assert {"1.3", "2.1", "3.1", "3.1.5"} <= set(numbers) and "4.3" not in numbers

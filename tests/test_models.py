@@ -91,3 +91,51 @@ def test_migrations_run_on_a_url_with_a_percent_sign(tmp_path: Path) -> None:
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_migration_0007_records_plan_items_lead_units_and_downgrades_cleanly(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from models.db import make_engine
+    from models.migrate import alembic_config, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'upgrade.db'}")
+    upgrade(engine, "0006")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO unit (id, name) VALUES (1, 'งานการเจ้าหน้าที่')"))
+        for number, kind, unit in (
+            (1, "measure", 1),
+            (2, "step", 1),
+            (3, "task", 1),
+            (4, "step", None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO task (id, kind, title, period_text, status, progress,"
+                    " created_at, updated_at, unit_id)"
+                    " VALUES (:id, :kind, 'งาน', '', 'open', 0, :at, :at, :unit)"
+                ),
+                {"id": number, "kind": kind, "unit": unit, "at": "2024-03-01 02:00:00.000000"},
+            )
+
+    upgrade(engine, "0007")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT task_id, unit_id, is_lead FROM task_unit ORDER BY task_id")
+        ).all()
+    # Plan items (measures and steps) with a unit lead it; a chat task is not a plan item.
+    assert [tuple(row) for row in rows] == [(1, 1, 1), (2, 1, 1)]
+
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    assert "task_unit" not in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM task")).scalar_one() == 4
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()

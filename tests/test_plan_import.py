@@ -23,6 +23,7 @@ from models.tables import (
     Task,
     TaskKind,
     TaskStatus,
+    TaskUnit,
     Topic,
     Unit,
 )
@@ -315,6 +316,128 @@ def test_tasks_of_a_bound_unit_follow_it_into_its_group_on_later_imports(
     assert sorted(in_group) == sorted(
         f"ita-2567:{key}" for key in ("4.1", "4.1.1", "4.1.2", "4.1.3", "5.1")
     ) + [f"ita-2567:5.1.{n}" for n in range(1, 5)]
+
+
+def responsible_units(session: Session) -> dict[str, list[tuple[str, bool]]]:
+    """Each plan item's recorded units: (name, leads?), the lead first."""
+    rows = session.exec(
+        select(Task.source_key, Unit.name, TaskUnit.is_lead)
+        .join(TaskUnit, col(TaskUnit.task_id) == col(Task.id))
+        .join(Unit, col(Unit.id) == col(TaskUnit.unit_id))
+        .order_by(col(TaskUnit.is_lead).desc(), col(Unit.name))
+    ).all()
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for key, name, lead in rows:
+        found.setdefault(str(key).removeprefix("ita-2567:"), []).append((name, lead))
+    return found
+
+
+def with_units(plan: ActionPlan, measure_id: str, units: tuple[str, ...]) -> ActionPlan:
+    """The plan with one measure's responsible units changed."""
+    return replace(
+        plan,
+        topics=tuple(
+            replace(
+                topic,
+                measures=tuple(
+                    replace(m, units=units) if m.id == measure_id else m for m in topic.measures
+                ),
+            )
+            for topic in plan.topics
+        ),
+    )
+
+
+PERSONNEL = "สำนักปลัดเทศบาล งานการเจ้าหน้าที่"
+PUBLIC_RELATIONS = "สำนักปลัดเทศบาล งานประชาสัมพันธ์"
+
+
+def test_measure_3_1_and_its_steps_have_both_units_the_first_leading(
+    engine: Engine, session: Session, plan: ActionPlan
+) -> None:
+    run_import(engine, plan)
+
+    units = responsible_units(session)
+    both = [(PERSONNEL, True), (PUBLIC_RELATIONS, False)]
+    assert {item: units[item] for item in units if item.startswith("3.1")} == {
+        item: both for item in ("3.1", "3.1.1", "3.1.2", "3.1.3", "3.1.4", "3.1.5")
+    }
+    # Every other item has its one unit, leading; the lead is the task's unit too.
+    assert all(
+        units[item] == [(EXPECTED_UNITS[".".join(item.split(".")[:2])], True)]
+        for item in units
+        if not item.startswith("3.1")
+    )
+    assert len(units) == 56
+    lead = {
+        key: name
+        for key, name in session.exec(
+            select(Task.source_key, Unit.name).join(Unit, col(Unit.id) == col(Task.unit_id))
+        )
+    }
+    assert lead["ita-2567:3.1.4"] == PERSONNEL
+
+
+def test_a_re_import_keeps_the_units_and_their_bindings(
+    engine: Engine, session: Session, plan: ActionPlan
+) -> None:
+    run_import(engine, plan)
+    lead_group = ChatGroup(line_group_id="C" + "6" * 32, name="งานการเจ้าหน้าที่")
+    co_group = ChatGroup(line_group_id="C" + "7" * 32, name="งานประชาสัมพันธ์")
+    session.add_all([lead_group, co_group])
+    session.flush()
+    for name, group in ((PUBLIC_RELATIONS, co_group), (PERSONNEL, lead_group)):
+        bind_unit(session, session.exec(select(Unit).where(Unit.name == name)).one(), group, NOW)
+    session.commit()
+    before = counts(session)
+
+    again = run_import(engine, plan, now=NOW + timedelta(days=1))
+
+    assert (again.created, again.updated) == ([], [])
+    session.expire_all()
+    assert counts(session) == before and before["task_unit"] == 56 + 6
+    bound = dict(session.exec(select(Unit.name, Unit.group_id)).all())
+    assert (bound[PERSONNEL], bound[PUBLIC_RELATIONS]) == (lead_group.id, co_group.id)
+    step = session.exec(select(Task).where(Task.source_key == "ita-2567:3.1.1")).one()
+    assert step.group_id == lead_group.id
+
+
+def test_units_changed_in_the_file_are_updated_and_audited(
+    engine: Engine, session: Session, plan: ActionPlan
+) -> None:
+    run_import(engine, plan)
+    # A database from before task_unit.is_lead knew co-units: migration 0007 left lead rows only.
+    for link in session.exec(select(TaskUnit).where(col(TaskUnit.is_lead).is_(False))).all():
+        session.delete(link)
+    session.commit()
+
+    upgraded = run_import(engine, plan, now=NOW + timedelta(days=1))
+
+    assert upgraded.updated == [
+        f"task ita-2567:{item} (units)"
+        for item in ("3.1", "3.1.1", "3.1.2", "3.1.3", "3.1.4", "3.1.5")
+    ]
+    session.expire_all()
+    assert responsible_units(session)["3.1.2"] == [(PERSONNEL, True), (PUBLIC_RELATIONS, False)]
+    audit = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "plan.update").order_by(col(AuditEntry.id))
+    ).first()
+    assert audit is not None
+    assert (audit.before, audit.after) == (
+        {"units": [PERSONNEL]},
+        {"units": [PERSONNEL, PUBLIC_RELATIONS]},
+    )
+
+    # The file names the units the other way round: the lead changes, the rows stay two.
+    swapped = run_import(engine, with_units(plan, "3.1", (PUBLIC_RELATIONS, PERSONNEL)))
+    assert "task ita-2567:3.1.5 (unit_id, units)" in swapped.updated
+    session.expire_all()
+    assert responsible_units(session)["3.1.5"] == [(PUBLIC_RELATIONS, True), (PERSONNEL, False)]
+    # One unit only: the other's rows go.
+    run_import(engine, with_units(plan, "3.1", (PERSONNEL,)))
+    session.expire_all()
+    assert responsible_units(session)["3.1.5"] == [(PERSONNEL, True)]
+    assert counts(session)["task_unit"] == 56
 
 
 def test_items_gone_from_the_file_are_listed_and_kept(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,17 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.tables import ChatGroup, Delivery, HolidayOverride, OverrideKind, Task
+from bot.plan.importer import bind_unit
+from models.tables import (
+    ChatGroup,
+    Delivery,
+    HolidayOverride,
+    OverrideKind,
+    Person,
+    Task,
+    TaskOwner,
+    Unit,
+)
 from scheduler.calendar import WorkCalendar
 from scheduler.planner import PlanResult, plan, read_retries
 from scheduler.rules import (
@@ -21,6 +32,7 @@ from scheduler.rules import (
     plan_day,
 )
 from scheduler.snapshot import load_groups
+from tests.support.events import NOW
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 GROUP = "C" + "a" * 32
@@ -275,3 +287,51 @@ def test_a_group_whose_rules_raise_is_retried_alone_and_reported_once(engine: En
     assert mended.keys == [f"reminder_digest:{broken}:2024-06-17"]
     with engine.connect() as connection:
         assert read_retries(connection) == {}
+
+
+@pytest.mark.parametrize("same_group", [False, True], ids=["two-groups", "one-group"])
+def test_a_plan_item_of_two_units_is_reminded_once_in_each_unit_s_group(
+    imported: Engine, same_group: bool
+) -> None:
+    co_line = GROUP if same_group else "C" + "c" * 32
+    with Session(imported) as session:
+        lead_group = ChatGroup(line_group_id=GROUP)
+        co_group = lead_group if same_group else ChatGroup(line_group_id=co_line)
+        session.add_all([lead_group, co_group])
+        session.flush()
+        # The co-unit is bound first: the order does not matter.
+        for name, group in (
+            ("สำนักปลัดเทศบาล งานประชาสัมพันธ์", co_group),
+            ("สำนักปลัดเทศบาล งานการเจ้าหน้าที่", lead_group),
+        ):
+            unit = session.exec(select(Unit).where(Unit.name == name)).one()
+            bind_unit(session, unit, group, NOW)
+        owner = Person(line_user_id=OWNER.line_user_id, display_name=OWNER.display_name)
+        session.add(owner)
+        session.flush()
+        training = session.exec(select(Task).where(Task.source_key == "ita-2567:3.1.1")).one()
+        assert training.group_id == lead_group.id
+        session.add(TaskOwner(task_id=training.id, person_id=owner.id))
+        session.commit()
+        number = training.id
+
+    # A week before the training day (13 Mar 2024): the deadline reminder.
+    day = at_reminder(date(2024, 3, 6))
+    with imported.connect() as connection:
+        first = plan(
+            connection, day, since=day - timedelta(minutes=1), grace=timedelta(hours=6), tz=BANGKOK
+        )
+        again = plan(
+            connection, day, since=day - timedelta(minutes=1), grace=timedelta(hours=6), tz=BANGKOK
+        )
+
+    assert sorted(first.keys) == sorted(
+        {f"reminder_digest:{line}:2024-03-06" for line in (GROUP, co_line)}
+    )
+    assert again.planned == 0
+    with Session(imported) as session:
+        digests = session.exec(select(Delivery).where(Delivery.kind == "reminder_digest")).all()
+    for digest in digests:
+        text = "\n".join(message["text"] for message in digest.payload["messages"])
+        assert len(re.findall(rf"#{number}(?!\d)", text)) == 1, text
+        assert "ใกล้ครบกำหนด" in text

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import and_, distinct
 from sqlmodel import col, func, select
 
 from bot import duties, texts
@@ -36,6 +37,7 @@ from scheduler.calendar import (
 from scheduler.group_calendar import CalendarChange, calendar_where, changes_for, province_of
 from scheduler.messages import text
 from scheduler.planner import retry_key_for
+from scheduler.shared_tasks import SHARED_GROUP, join_shared
 from scheduler.thaidate import ThaiDateError, format_date, parse_date
 
 NOTICE_KIND = "calendar_notice"  # the outbox kind of the groups' notices
@@ -338,15 +340,18 @@ def _groups_in(ctx: Context, where: Where) -> list[ChatGroup]:
 
 
 def _deadlines_on(ctx: Context, day: date, where: Where) -> dict[int, int]:
-    """Open tasks due on `day`, counted per group."""
-    statement = (
-        select(Task.group_id, func.count())
-        .where(Task.due_date == day, Task.status == TaskStatus.OPEN.value)
-        .group_by(col(Task.group_id))
-    )
+    """Open tasks due on `day`, counted per group (a plan item shared in counts there too)."""
+    due = and_(col(Task.due_date) == day, col(Task.status) == TaskStatus.OPEN.value)
+    statement = select(Task.group_id, func.count()).where(due).group_by(col(Task.group_id))
     if where.group is not None:
         statement = statement.where(Task.group_id == where.group.id)
-    return {group_id: count for group_id, count in ctx.session.exec(statement) if group_id}
+    counts = {group_id: count for group_id, count in ctx.session.exec(statement) if group_id}
+    in_groups = None if where.group is None else [where.group.id or 0]
+    shared = join_shared(select(SHARED_GROUP, func.count(distinct(col(Task.id)))), in_groups)
+    for group_id, count in ctx.session.exec(shared.where(due).group_by(SHARED_GROUP)):
+        if group_id:
+            counts[group_id] = counts.get(group_id, 0) + count
+    return counts
 
 
 def _when(day: date) -> str:

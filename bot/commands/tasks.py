@@ -173,11 +173,14 @@ def my_tasks(ctx: Context) -> Reply:
     group_ids = ctx.visible_group_ids()
     if not group_ids:
         return texts.NOT_IN_ANY_GROUP
-    tasks = [
-        task
-        for task in store.tasks_in_groups(ctx.session, group_ids)
-        if task.status == TaskStatus.OPEN.value and task.kind != TaskKind.MEASURE.value
-    ]
+    # A plan item shared by two of the sender's groups is listed once, under the first.
+    home: dict[int | None, int] = {}
+    tasks: list[Task] = []
+    for group_id, task in store.tasks_by_group(ctx.session, group_ids):
+        is_work = task.status == TaskStatus.OPEN.value and task.kind != TaskKind.MEASURE.value
+        if is_work and task.id not in home:
+            home[task.id] = group_id
+            tasks.append(task)
     owners = store.owner_ids(ctx.session, [t.id for t in tasks if t.id is not None])
     mine = [
         task for task in tasks if task.id is not None and ctx.sender.id in owners.get(task.id, [])
@@ -198,7 +201,7 @@ def my_tasks(ctx: Context) -> Reply:
     names = {g.id: g.name or g.line_group_id[-6:] for g in store.groups_of(ctx.session, ctx.sender)}
     lines = []
     for group_id in group_ids:
-        in_group = [task for task in mine if task.group_id == group_id]
+        in_group = [task for task in mine if home.get(task.id) == group_id]
         if in_group:
             lines.append(texts.group_heading(names.get(group_id, "")))
             lines.extend(_task_line(ctx, task, reported, progress) for task in in_group)

@@ -12,7 +12,7 @@ from bot import texts
 from bot.context import SUPERVISORS, Context
 from bot.plan.importer import bind_unit
 from bot.router import Reply, command
-from models.tables import ChatGroup, Role, Task, TaskKind, Unit
+from models.tables import ChatGroup, Role, Task, TaskKind, TaskUnit, Unit
 from scheduler.messages import MAX_LABEL, Button, Message, text
 from scheduler.recurrence import Recurrence
 
@@ -55,13 +55,26 @@ def bind(ctx: Context, name: str = "") -> Reply:
         "unit",
         unit.id,
         before=before,
-        after={"group_id": group.id, "meeting_day": group.meeting_day, "tasks": binding.steps},
+        after={
+            "group_id": group.id,
+            "meeting_day": group.meeting_day,
+            "tasks": binding.steps,
+            "shared_tasks": binding.shared_steps,
+        },
     )
     meeting = None
     if binding.meeting_day is not None:
         meeting = Recurrence("monthly", day=binding.meeting_day).describe()
     return text(
-        texts.unit_bound(unit.name, binding.measures, binding.steps, moved_from, meeting),
+        texts.unit_bound(
+            unit.name,
+            binding.measures,
+            binding.steps,
+            moved_from,
+            meeting,
+            (binding.shared_measures, binding.shared_steps),
+            binding.leads,
+        ),
         ("สถานะ", "ประชุม") if meeting else ("สถานะ",),
     )
 
@@ -114,6 +127,13 @@ def list_units(ctx: Context) -> Reply:
             .group_by(col(Task.unit_id))
         ).all()
     )
+    shared = dict(
+        ctx.session.exec(
+            select(TaskUnit.unit_id, func.count())
+            .where(~col(TaskUnit.is_lead))
+            .group_by(col(TaskUnit.unit_id))
+        ).all()
+    )
     group_ids = {unit.group_id for unit in units if unit.group_id is not None}
     groups = {
         group.id: group
@@ -123,7 +143,9 @@ def list_units(ctx: Context) -> Reply:
     for unit in sorted(units, key=lambda u: (u.group_id is not None, u.id or 0)):
         group = groups.get(unit.group_id) if unit.group_id is not None else None
         label = texts.group_label(group.name, group.line_group_id) if group else None
-        lines.append(texts.unit_line(unit.name, label, counts.get(unit.id, 0)))
+        lines.append(
+            texts.unit_line(unit.name, label, counts.get(unit.id, 0), shared.get(unit.id or 0, 0))
+        )
     unbound = sum(unit.group_id is None for unit in units)
     body = "\n".join([texts.units_heading(len(units), unbound), *lines, "", texts.UNITS_FOOTER])
     return text(body)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot import duties, store
 from bot.plan.document import ActionPlan, Measure, Step
-from models.tables import ChatGroup, ItaScore, Person, Task, TaskKind, Topic, Unit
+from models.tables import ChatGroup, ItaScore, Person, Task, TaskKind, TaskUnit, Topic, Unit
 from scheduler.duties import is_duty
 from scheduler.recurrence import Recurrence
 
@@ -64,17 +65,32 @@ class _Importer:
     report: ImportReport = field(default_factory=ImportReport)
 
     def upsert(
-        self, entity: str, key: str, row: Any, wanted: Mapping[str, Any], *, new: bool
+        self,
+        entity: str,
+        key: str,
+        row: Any,
+        wanted: Mapping[str, Any],
+        *,
+        new: bool,
+        related: Mapping[str, tuple[Any, Any]] | None = None,
     ) -> None:
-        """Add a new row, or copy the changed fields onto an existing one; audit either way."""
+        """Add a new row, or copy the changed fields onto an existing one; audit either way.
+
+        `related` names changes the caller makes in other tables (before, after): they are
+        reported and audited as the row's own.
+        """
+        related = related or {}
         if new:
             self.session.add(row)
             self.session.flush()
             self.report.created.append(f"{entity} {key}")
-            self._audit("plan.create", entity, row.id, None, _jsonable(wanted) | {"key": key})
+            after = {name: value for name, (_, value) in related.items()}
+            self._audit(
+                "plan.create", entity, row.id, None, _jsonable(wanted) | after | {"key": key}
+            )
             return
         changes = {name: value for name, value in wanted.items() if getattr(row, name) != value}
-        if not changes:
+        if not changes and not related:
             self.report.unchanged += 1
             return
         before = {name: getattr(row, name) for name in changes}
@@ -82,8 +98,15 @@ class _Importer:
             setattr(row, name, value)
         if isinstance(row, Task):
             row.updated_at = self.now
-        self.report.updated.append(f"{entity} {key} ({', '.join(sorted(changes))})")
-        self._audit("plan.update", entity, row.id, _jsonable(before), _jsonable(changes))
+        names = sorted([*changes, *related])
+        self.report.updated.append(f"{entity} {key} ({', '.join(names)})")
+        self._audit(
+            "plan.update",
+            entity,
+            row.id,
+            _jsonable(before) | {name: old for name, (old, _) in related.items()},
+            _jsonable(changes) | {name: new for name, (_, new) in related.items()},
+        )
 
     def _audit(
         self,
@@ -113,30 +136,33 @@ def import_plan(
 
     Imported tasks are found again by `source_key`, so a second run changes only what the
     file changed. Chat state is never touched: status, progress, owners and reports stay.
-    A task whose unit is bound to a group goes to that group.
+    A task goes to the group its lead unit (the first one named) is bound to; every
+    responsible unit is recorded (task_unit), so a co-responsible unit's group sees it too.
     """
     run = _Importer(session, now, actor)
     topics = _import_topics(run, plan)
     units = _import_units(run, plan.units())
+    prefix = task_key(plan.fiscal_year, "")
     existing = {
         task.source_key: task
-        for task in session.exec(
-            select(Task).where(col(Task.source_key).startswith(task_key(plan.fiscal_year, "")))
-        )
+        for task in session.exec(select(Task).where(col(Task.source_key).startswith(prefix)))
         if task.source_key
     }
+    links = _Links.load(session, prefix)
     seen: set[str] = set()
     for topic in plan.topics:
         topic_id = topics[topic.id].id
         for measure in topic.measures:
-            unit = units[measure.units[0]]  # the lead unit: the first one the cell names
+            responsible = [units[name] for name in dict.fromkeys(measure.units)]
+            lead = responsible[0]  # the lead unit: the first one the cell names
             measure_task = _import_task(
                 run,
                 existing,
+                links,
                 task_key(plan.fiscal_year, measure.id),
                 _measure_fields(measure)
-                | {"topic_id": topic_id, "unit_id": unit.id, "parent_id": None},
-                unit,
+                | {"topic_id": topic_id, "unit_id": lead.id, "parent_id": None},
+                responsible,
             )
             seen.add(task_key(plan.fiscal_year, measure.id))
             for step in measure.steps:
@@ -144,10 +170,11 @@ def import_plan(
                 _import_task(
                     run,
                     existing,
+                    links,
                     key,
                     _step_fields(step)
-                    | {"topic_id": topic_id, "unit_id": unit.id, "parent_id": measure_task.id},
-                    unit,
+                    | {"topic_id": topic_id, "unit_id": lead.id, "parent_id": measure_task.id},
+                    responsible,
                 )
                 seen.add(key)
     run.report.not_in_file = sorted(key for key in existing if key not in seen)
@@ -223,19 +250,76 @@ def _step_fields(step: Step) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Links:
+    """The responsible units recorded for the plan's tasks: task id → unit id → its row."""
+
+    session: Session
+    rows: dict[int, dict[int, TaskUnit]]
+    names: dict[int, str]  # every unit's name, for the report and the audit trail
+
+    @classmethod
+    def load(cls, session: Session, prefix: str) -> _Links:
+        """The links of every task imported under `prefix`, in one query."""
+        rows: dict[int, dict[int, TaskUnit]] = defaultdict(dict)
+        for link in session.exec(
+            select(TaskUnit)
+            .join(Task, col(Task.id) == col(TaskUnit.task_id))
+            .where(col(Task.source_key).startswith(prefix))
+        ):
+            rows[link.task_id][link.unit_id] = link
+        names = {unit.id: unit.name for unit in session.exec(select(Unit)) if unit.id is not None}
+        return cls(session, rows, names)
+
+    def change(self, task: Task | None, units: Sequence[Unit]) -> tuple[Any, Any] | None:
+        """(before, after) unit names, lead first, when `task`'s units are not `units`."""
+        have = self.rows.get(task.id, {}) if task is not None and task.id is not None else {}
+        want = {unit.id: index == 0 for index, unit in enumerate(units)}
+        if {unit_id: link.is_lead for unit_id, link in have.items()} == want:
+            return None
+        before = sorted(have.values(), key=lambda link: (not link.is_lead, link.unit_id))
+        return (
+            [self.names.get(link.unit_id, str(link.unit_id)) for link in before] or None,
+            [unit.name for unit in units],
+        )
+
+    def write(self, task: Task, units: Sequence[Unit]) -> None:
+        """Make `task`'s rows say `units`, the first one leading."""
+        assert task.id is not None
+        have = self.rows[task.id]
+        for index, unit in enumerate(units):
+            assert unit.id is not None
+            link = have.get(unit.id)
+            if link is None:
+                link = have[unit.id] = TaskUnit(task_id=task.id, unit_id=unit.id)
+                self.session.add(link)
+            link.is_lead = index == 0
+        for unit_id in set(have) - {unit.id for unit in units}:
+            self.session.delete(have.pop(unit_id))
+
+
 def _import_task(
-    run: _Importer, existing: dict[str, Task], key: str, wanted: dict[str, Any], unit: Unit
+    run: _Importer,
+    existing: dict[str, Task],
+    links: _Links,
+    key: str,
+    wanted: dict[str, Any],
+    units: Sequence[Unit],
 ) -> Task:
-    """Create or update one imported task; a bound unit's group claims it."""
-    if unit.group_id is not None:
-        wanted = wanted | {"group_id": unit.group_id}
+    """Create or update one imported task and its responsible units; the lead's group holds it."""
+    if units[0].group_id is not None:
+        wanted = wanted | {"group_id": units[0].group_id}
     row = existing.get(key)
     wanted = wanted | _duty_fields(run, row, wanted)
+    units_changed = links.change(row, units)
+    related = {"units": units_changed} if units_changed else None
     if row is None:
         row = Task(source_key=key, created_at=run.now, updated_at=run.now, **wanted)
-        run.upsert("task", key, row, wanted, new=True)
+        run.upsert("task", key, row, wanted, new=True, related=related)
     else:
-        run.upsert("task", key, row, wanted, new=False)
+        run.upsert("task", key, row, wanted, new=False, related=related)
+    if units_changed:
+        links.write(row, units)
     return row
 
 
@@ -347,30 +431,36 @@ class Binding:
 
     unit: Unit
     previous_group_id: int | None
-    measures: int
+    measures: int  # led by the unit: moved to the group
     steps: int
     meeting_day: int | None  # set on the group from the unit's monthly meeting step
+    shared_measures: int = 0  # the unit is co-responsible: seen and worked in the group too
+    shared_steps: int = 0
+    leads: tuple[str, ...] = ()  # the lead units of the shared items
 
 
 def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> Binding:
-    """Make the unit's measures and steps belong to `group`; later imports follow the binding.
+    """Make the unit's plan items report and remind in `group`; later imports follow it.
 
-    When the unit owns a meeting step ("ทุกวันที่ 15 ของเดือน") and the group has no meeting
-    rule yet, the group gets that day, so the meeting reminders start there too.
+    Items the unit leads move to the group. Items it shares with a lead unit (measure 3.1
+    names two) stay with the lead's group and are seen and worked in this group too: one
+    task, whichever group reports or closes it. When the unit has a meeting step ("ทุกวันที่
+    15 ของเดือน") and the group has no meeting rule yet, the group gets that day.
     """
     assert group.id is not None
     previous = unit.group_id
     unit.group_id = group.id
-    tasks = list(
-        session.exec(
-            select(Task).where(
-                Task.unit_id == unit.id,
-                col(Task.kind).in_([TaskKind.MEASURE.value, TaskKind.STEP.value]),
-            )
-        )
-    )
+    plan_kinds = col(Task.kind).in_([TaskKind.MEASURE.value, TaskKind.STEP.value])
+    tasks = list(session.exec(select(Task).where(Task.unit_id == unit.id, plan_kinds)))
     for task in tasks:
         task.group_id = group.id
+    shared = list(
+        session.exec(
+            select(Task)
+            .join(TaskUnit, col(TaskUnit.task_id) == col(Task.id))
+            .where(TaskUnit.unit_id == unit.id, ~col(TaskUnit.is_lead), plan_kinds)
+        )
+    )
     session.flush()
     for task in tasks:
         # The group's calendar (its province, its own days) now decides the duty's dates.
@@ -379,12 +469,14 @@ def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> 
             duties.reschedule(task, duty, now)
     meeting_day = None
     if group.meeting_day is None:
-        step = next((task for task in tasks if meeting_day_of(task) is not None), None)
+        step = next((task for task in [*tasks, *shared] if meeting_day_of(task) is not None), None)
         if step is not None:
             meeting_day = meeting_day_of(step)
             group.meeting_day = meeting_day
             # The plan's meetings run over its range (Dec–Sep) and end with it unless renewed.
             group.meeting_until = step.repeat_until or step.due_date
+    lead_ids = {task.unit_id for task in shared if task.unit_id is not None}
+    leads = session.exec(select(Unit).where(col(Unit.id).in_(lead_ids)).order_by(col(Unit.id)))
     session.flush()
     return Binding(
         unit=unit,
@@ -392,6 +484,9 @@ def bind_unit(session: Session, unit: Unit, group: ChatGroup, now: datetime) -> 
         measures=sum(task.kind == TaskKind.MEASURE.value for task in tasks),
         steps=sum(task.kind == TaskKind.STEP.value for task in tasks),
         meeting_day=meeting_day,
+        shared_measures=sum(task.kind == TaskKind.MEASURE.value for task in shared),
+        shared_steps=sum(task.kind == TaskKind.STEP.value for task in shared),
+        leads=tuple(lead.name for lead in leads),
     )
 
 

@@ -153,6 +153,20 @@ def test_a_month_end_and_a_deadline_on_the_day_are_in_the_notice(
     assert "มีงานครบกำหนดวันนั้น 1 งาน" in notice
 
 
+def test_a_day_off_on_a_shared_plan_deadline_tells_both_units_groups(
+    chat: Chat, imported: Engine
+) -> None:
+    name_supervisor(chat)
+    name_supervisor(chat, OTHER_GROUP)
+    chat.say("ผูกหน่วยงาน สำนักปลัดเทศบาล งานการเจ้าหน้าที่", SUPERVISOR)
+    chat.say("ผูกหน่วยงาน สำนักปลัดเทศบาล งานประชาสัมพันธ์", SUPERVISOR, group=OTHER_GROUP)
+    # 13 Mar 2024: the training of measure 3.1 (steps 3.1.1 and 3.1.2), led by งานการเจ้าหน้าที่.
+    chat.say("เพิ่มวันหยุด 13 มี.ค. 2567 วันหยุดพิเศษ", ADMIN, group=None)
+    told = notices(imported)
+    assert "มีงานครบกำหนดวันนั้น 2 งาน" in told[GROUP][0]
+    assert "มีงานครบกำหนดวันนั้น 2 งาน" in told[OTHER_GROUP][0]
+
+
 def test_a_supervisor_records_days_for_the_group_only(chat: Chat, engine: Engine) -> None:
     meeting_group(chat)
     meeting_group(chat, OTHER_GROUP)
