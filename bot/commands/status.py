@@ -11,12 +11,15 @@ from sqlmodel import Session, col, select
 
 from bot import duties, store, texts
 from bot.cards import TopicCard, status_card
+from bot.commands.tasks import task_buttons
 from bot.context import SUPERVISORS, Context, display_name
 from bot.router import Reply, command
 from models.tables import Task, TaskKind, TaskStatus, Topic
+from scheduler.messages import with_quick_replies
 from scheduler.thaidate import format_month
 
 MAX_LATE_LINES = 8
+MAX_LATE_WITH_BUTTONS = 3  # the latest three get their buttons under the card (13 at most)
 
 
 @command("สถานะ", "status", usage="สถานะ")
@@ -46,7 +49,19 @@ def status(ctx: Context) -> Reply:
         sum(t.open for t in topics),
         sum(len(t.late) for t in topics),
     )
-    return status_card(texts.status_title(scope), cards, texts.status_alt(scope, *totals))
+    card = status_card(texts.status_title(scope), cards, texts.status_alt(scope, *totals))
+    if ctx.group is None:
+        return card  # across groups, a task may be one the asker cannot act on from here
+    by_number = {task.id: task for task in tasks}
+    latest = sorted(
+        (late for topic in topics for late in topic.late), key=lambda item: -item.days_late
+    )
+    actions = [
+        button
+        for late in latest[:MAX_LATE_WITH_BUTTONS]
+        for button in task_buttons(by_number[late.number], ctx.today, numbered=True)
+    ]
+    return with_quick_replies(card, [*actions, "งานของฉัน"])
 
 
 def _topic_card(topic: TopicStatus, month_label: str) -> TopicCard:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.support.chat import Chat, add_task, name_supervisor, said
+from tests.support.chat import Chat, add_task, buttons, name_supervisor, said
 from tests.support.events import ADMIN, OFFICER_A, OFFICER_B, OTHER_GROUP
 from tests.support.web import MutableClock
 
@@ -44,3 +44,20 @@ def test_when_everyone_reported_the_card_says_so_in_words(chat: Chat) -> None:
     chat.say(f"รายงาน #{number} ช่วยอีกแรง", OFFICER_B)
     [card] = chat.say("สถานะ", OFFICER_A)
     assert "รายงานเดือนมีนาคม 2567 ครบแล้ว ✓" in json.dumps(card["contents"], ensure_ascii=False)
+
+
+def test_in_a_group_the_latest_tasks_get_their_buttons_under_the_card(
+    chat: Chat, clock: MutableClock
+) -> None:
+    name_supervisor(chat)
+    latest = add_task(chat, "เลยนานสุด", "2 มี.ค. 2567")
+    later = add_task(chat, "เลยรองลงมา", "5 มี.ค. 2567")
+    on_time = add_task(chat, "ยังไม่ถึงกำหนด", "30 มี.ค. 2567")
+    clock.now = clock.now.replace(day=11)
+    [card] = chat.say("สถานะ", OFFICER_B)
+    sent = [data for _, data in buttons(card)]
+    assert sent[:2] == [f"ยืนยันเสร็จ #{latest}", f"เปิดรายงาน #{latest}"]
+    assert f"ยืนยันเสร็จ #{later}" in sent and f"ยืนยันเสร็จ #{on_time}" not in sent
+    assert sent[-1] == "งานของฉัน"
+    [everywhere] = chat.say("สถานะ", ADMIN, group=None)
+    assert not buttons(everywhere)  # across groups: no buttons for tasks the asker may not see
