@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import json
 import logging
 import queue
@@ -107,9 +108,10 @@ def _chat_key(raw: Mapping[str, Any]) -> str:
 class InboxWorker:
     """Processes stored events off the request thread; one chat's events stay in order.
 
-    The webhook only rings a doorbell. A dispatcher thread reads unprocessed rows from the
-    database and hands them to a few lane threads (a chat always maps to the same lane). So a
-    flood never blocks the webhook, and rows left by a crash or a full lane are found again.
+    The webhook hands over the rows it stored and rings a doorbell; a dispatcher thread puts
+    them in a few lane threads (a chat always maps to the same lane). So a flood never blocks
+    the webhook. Rows left by a crash, a database error or a dead process are found by a read
+    of the table on start and every few seconds (a row seen unprocessed twice).
     """
 
     def __init__(
@@ -131,8 +133,14 @@ class InboxWorker:
         self._rung = 1  # the first dispatch pass is the start-up sweep
         # Rows the webhook just stored, handed over in memory: no query per doorbell.
         self._handed: list[tuple[int, str]] = []
-        self._sweep_wanted = True  # read the table (start-up, a row not handed over, a retry)
-        self._sweep_at = time.monotonic() + sweep_seconds  # the next periodic read, at latest
+        # Take every unprocessed row at the next read (start-up, a ring that brought no rows).
+        self._sweep_wanted = True
+        self._sweep_at = time.monotonic() + sweep_seconds  # the next periodic read
+        # The periodic read takes only rows it already saw unprocessed last time: fresh rows
+        # belong to the process whose webhook stored them (two processes would race for each).
+        self._seen_unprocessed: set[int] = set()
+        self._chat_of: dict[int, str] = {}  # queued row → its chat (to try it again later)
+        self._retries: list[tuple[float, int, str]] = []  # (when, row, chat): a heap
         self._handled = 0
         self._stopping = threading.Event()
         self._doorbell = threading.Event()
@@ -180,46 +188,63 @@ class InboxWorker:
                 thread.join(timeout)
 
     def _dispatch(self) -> None:
-        """Move new rows to their lanes whenever the doorbell rings; read the table every few
-        seconds (and on start) for rows left by a crash, a retry or another process."""
+        """Move new rows to their lanes whenever the doorbell rings; try a waiting row again
+        soon; every few seconds (and on start) read the table for rows left behind."""
         while not self._stopping.is_set():
-            self._doorbell.wait(max(0.0, self._sweep_at - time.monotonic()))
+            with self._state:
+                wake_at = min([self._sweep_at, *(when for when, _, _ in self._retries[:1])])
+            self._doorbell.wait(max(0.0, wake_at - time.monotonic()))
             self._doorbell.clear()
+            now = time.monotonic()
             with self._state:
                 ringing = self._rung
                 pending, self._handed = self._handed, []
-                sweep = self._sweep_wanted or time.monotonic() >= self._sweep_at
+                while self._retries and self._retries[0][0] <= now:
+                    _, event_id, chat_key = heapq.heappop(self._retries)
+                    pending.append((event_id, chat_key))
+                everything = self._sweep_wanted
+                periodic = now >= self._sweep_at
                 self._sweep_wanted = False
-                if sweep:
-                    self._sweep_at = time.monotonic() + self._sweep_seconds
-            if sweep:
+                if everything or periodic:
+                    self._sweep_at = now + self._sweep_seconds
+            if everything or periodic:
                 try:
                     with Session(self._engine) as session:
-                        pending = unprocessed_events(session, limit=_PAGE)
+                        found = unprocessed_events(session, limit=_PAGE)
                 except SQLAlchemyError as error:
                     log.warning("inbox: database unreachable, retrying: %s", error)
                     with self._state:
                         self._sweep_wanted = True  # the rows handed over are in the table
                     continue
+                left_behind = [
+                    row for row in found if everything or row[0] in self._seen_unprocessed
+                ]
+                self._seen_unprocessed = {event_id for event_id, _ in found}
+                pending += left_behind
+                if len(found) == _PAGE:
+                    with self._state:
+                        self._sweep_wanted = True  # more rows wait beyond this page
+                    self._doorbell.set()
             for event_id, chat_key in pending:
-                if event_id in self._queued:
-                    continue
-                with self._state:
-                    self._queued.add(event_id)
-                lane = self._lanes[zlib.crc32(chat_key.encode()) % len(self._lanes)]
-                while not self._stopping.is_set():
-                    try:
-                        lane.put(event_id, timeout=0.5)  # a full lane slows this thread only
-                        break
-                    except queue.Full:
-                        continue
-            if sweep and len(pending) == _PAGE:
-                with self._state:
-                    self._sweep_wanted = True  # more rows wait beyond this page
-                self._doorbell.set()
+                self._enqueue(event_id, chat_key)
             with self._state:
                 self._handled = max(self._handled, ringing)
                 self._state.notify_all()
+
+    def _enqueue(self, event_id: int, chat_key: str) -> None:
+        """Put a row in its chat's lane (unless it is queued already)."""
+        with self._state:
+            if event_id in self._queued:
+                return
+            self._queued.add(event_id)
+            self._chat_of[event_id] = chat_key
+        lane = self._lanes[zlib.crc32(chat_key.encode()) % len(self._lanes)]
+        while not self._stopping.is_set():
+            try:
+                lane.put(event_id, timeout=0.5)  # a full lane slows this thread only
+                return
+            except queue.Full:
+                continue
 
     def _run_lane(self, lane: queue.Queue[int | None]) -> None:
         """Process events from one lane until stopped; a failure never kills the thread."""
@@ -235,10 +260,10 @@ class InboxWorker:
             finally:
                 with self._state:
                     self._queued.discard(event_id)
+                    chat_key = self._chat_of.pop(event_id, "")
                     if waits:
-                        self._sweep_at = min(
-                            self._sweep_at, time.monotonic() + RETRY_WAITING_SECONDS
-                        )
+                        when = time.monotonic() + RETRY_WAITING_SECONDS
+                        heapq.heappush(self._retries, (when, event_id, chat_key))
                     self._state.notify_all()
             if waits:
-                self._doorbell.set()  # the dispatcher's wait now ends at the earlier sweep
+                self._doorbell.set()  # the dispatcher's wait now ends at the retry

@@ -14,6 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import Engine
 
 from models.settings import Settings
+from scheduler.links import dashboard_token, dashboard_url
 from scheduler.messenger import Messenger
 from scheduler.planner import PlanResult, plan
 from scheduler.sender import LAST_TICK, SendResult, send_due
@@ -63,6 +64,7 @@ def tick(
                 grace=grace,
                 tz=settings.timezone,
                 admins=sorted(settings.admin_ids),
+                web_view=_web_view_links(settings, now),
             )
         except Exception as error:  # the sender must keep going: answers wait in the outbox too
             log.exception("planning failed; sending what is due, planning again next tick")
@@ -93,6 +95,15 @@ def tick(
             sent.failed,
         )
     return TickResult(planned, sent, plan_error)
+
+
+def _web_view_links(settings: Settings, now: datetime) -> Callable[[int], str] | None:
+    """Signed web view links for the digests' cards (None without a public address)."""
+    base_url = settings.public_base_url
+    if base_url is None:
+        return None
+    secret = settings.line_channel_secret
+    return lambda group_id: dashboard_url(base_url, dashboard_token(secret, [group_id], now))
 
 
 def _tick_now(engine: Engine, messenger: Messenger, settings: Settings, worker: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import delete, select, update
@@ -101,8 +101,11 @@ def plan(
     grace: timedelta,
     tz: tzinfo,
     admins: Sequence[str] = (),
+    web_view: Callable[[int], str] | None = None,
 ) -> PlanResult:
     """Plan every digest due in (since, now]; those older than the grace window are missed.
+
+    `web_view` makes a group's web view link (by group id) for a busy digest's card.
 
     A group whose rules raise is skipped, logged, reported once to `admins` (LINE user ids) and
     planned again from the same point on the next tick; the other groups go on.
@@ -114,6 +117,8 @@ def plan(
     failed: dict[str, tuple[datetime, str]] = {}
     for group in groups:
         start = min(since, retry.get(group.line_group_id, since))
+        if web_view is not None and group.group_id is not None:
+            group = replace(group, web_view_url=web_view(group.group_id))
         try:
             planned += plan_group(group, start, now, now - grace, tz)
         except Exception as error:  # one group's bad data must not stop the others

@@ -10,12 +10,15 @@ from typing import Any
 from scheduler import texts
 from scheduler.calendar import NoWorkingDayError, WorkCalendar
 from scheduler.digest import Line, Section, Tagged, build_messages
+from scheduler.summary_card import TopicBar, UrgentItem, summary_card
 from scheduler.thaidate import format_date, format_month, weekday_name
 
 DIGEST_KIND = "reminder_digest"
 DEFAULT_REMINDER_TIME = time(8, 30)
 TITLE_LIMIT = 80  # characters of a task title shown in a digest; the full title is in สถานะ
 _ONE_DAY = timedelta(days=1)
+# More task lines than this and the digest becomes a short text (the @mentions) and one card.
+BUSY_AFTER = 10
 
 
 def digest_key(line_group_id: str, day: date) -> str:
@@ -44,6 +47,7 @@ class TaskFacts:
     done_on: date | None = None
     owners: tuple[Member, ...] = ()
     reported_months: frozenset[str] = frozenset()  # "YYYY-MM" with a progress report
+    topic: str = ""  # "3. การเปิดเผยข้อมูล"; "" for a task of no plan topic
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class GroupFacts:
     tasks: tuple[TaskFacts, ...] = ()
     supervisors: tuple[Member, ...] = ()
     missed: tuple[MissedFacts, ...] = ()
+    web_view_url: str | None = None  # a signed link to the group's web view, when one exists
+    group_id: int | None = None  # the database's id (the web view's link names it)
 
 
 @dataclass(frozen=True)
@@ -280,11 +286,16 @@ def plan_day(
         parts.append(texts.summary_part_month_end())
 
     month_start = day == calendar.first_working_day(day.year, day.month)
-    summary_lines = _summary_lines(group, day) if month_start else []
+    summary = _summary_facts(group, day) if month_start else None
+    summary_lines = _summary_lines(group, summary) if summary else []
     if summary_lines:
         sections.append(summary_lines)
         items.append(f"summary:{month_key(day.replace(day=1) - _ONE_DAY)}")
         parts.append(texts.summary_part_summary())
+    busy = len(near) + len(overdue) + len(ask) + (summary.size if summary else 0) > BUSY_AFTER
+    if busy:
+        sections = [sections[0], *([meeting_lines] if meeting_lines else [])]
+        sections += _compact_lines(group, parts, near, overdue, ask, summary)
     # Missed reminders go to supervisors with the next summary or overdue escalation; on the
     # first working day they go even when there is nothing else to summarise.
     if missed and (month_start or overdue):
@@ -295,19 +306,39 @@ def plan_day(
 
     if not items and not noticed:
         return None
+    messages = build_messages(sections)
+    if busy:
+        card = _card(group, day, near, overdue, ask, summary, month_end)
+        messages = [*messages[: 5 - 1], card]  # LINE takes 5 messages in one push
     return PlannedDigest(
         occurrence_key=digest_key(group.line_group_id, day),
         target=group.line_group_id,
         due_at=due_at,
         items=tuple(items),
         summary=texts.digest_summary(parts),
-        messages=build_messages(sections),
+        messages=messages,
         noticed=noticed,
     )
 
 
-def _summary_lines(group: GroupFacts, day: date) -> list[Line]:
-    """Last month's reports for supervisors: who reported and who did not."""
+@dataclass(frozen=True)
+class _Summary:
+    """Last month's reports as the first working day's summary sees them."""
+
+    label: str  # "มิถุนายน 2567"
+    short_label: str  # "มิ.ย. 2567"
+    expected: list[TaskFacts]
+    reported: list[TaskFacts]
+    missing: list[TaskFacts]
+
+    @property
+    def size(self) -> int:
+        """How many task lines the summary lists."""
+        return len(self.reported) + len(self.missing)
+
+
+def _summary_facts(group: GroupFacts, day: date) -> _Summary | None:
+    """Last month's expected reports: who reported and who did not (None: nothing expected)."""
     last_day = day.replace(day=1) - _ONE_DAY
     first_day = last_day.replace(day=1)
     month = month_key(last_day)
@@ -319,17 +350,150 @@ def _summary_lines(group: GroupFacts, day: date) -> list[Line]:
         and (task.is_open or (task.done_on is not None and task.done_on >= first_day))
     ]
     if not expected:
-        return []
+        return None
     reported = [task for task in expected if month in task.reported_months]
     # Only open work can be behind on its report: a task done or cancelled is not "missing".
     missing = [task for task in expected if task.is_open and month not in task.reported_months]
-    label = format_month(last_day.year, last_day.month)
+    return _Summary(
+        format_month(last_day.year, last_day.month),
+        format_month(last_day.year, last_day.month, "short"),
+        expected,
+        reported,
+        missing,
+    )
+
+
+def _compact_lines(
+    group: GroupFacts,
+    parts: Sequence[str],
+    near: Sequence[TaskFacts],
+    overdue: Sequence[TaskFacts],
+    ask: Sequence[TaskFacts],
+    summary: _Summary | None,
+) -> list[Section]:
+    """A busy digest's text: what is in the card, and everyone it concerns @mentioned."""
+    lines: list[Line] = [(texts.compact_headline(list(parts)),)]
+    if overdue or summary:
+        lines.append(_addressed(group.supervisors, texts.compact_supervisors()))
+    owners: dict[str, Member] = {}
+    for task in (*overdue, *near, *ask, *(summary.missing if summary else ())):
+        for owner in task.owners:
+            owners.setdefault(owner.line_user_id, owner)
+    if owners:
+        lines.append((texts.compact_owners(), *_mentions(owners.values())))
+    return [lines]
+
+
+def _card(
+    group: GroupFacts,
+    day: date,
+    near: Sequence[TaskFacts],
+    overdue: Sequence[TaskFacts],
+    ask: Sequence[TaskFacts],
+    summary: _Summary | None,
+    month_end: bool,
+) -> dict[str, Any]:
+    """The busy digest's card: counts, a bar per topic, the most urgent five, the web view."""
+    counts = []
+    if near:
+        counts.append(texts.card_count_deadlines(len(near)))
+    if overdue:
+        counts.append(texts.card_count_overdue(len(overdue)))
+    if ask:
+        counts.append(texts.card_count_month_end(len(ask)))
+    if summary:
+        counts.append(
+            texts.card_count_summary(
+                summary.short_label, len(summary.reported), len(summary.missing)
+            )
+        )
+    bars: list[TopicBar] = []
+    caption = ""
+    if summary:
+        # Fine: reported, or done (done work is not behind on its report).
+        missing_ids = {task.id for task in summary.missing}
+        bars = _topic_bars(summary.expected, lambda task: task.id not in missing_ids)
+        caption = texts.card_bars_reported(summary.short_label)
+    elif month_end:
+        month = month_key(day)
+        started = [
+            task
+            for task in group.tasks
+            if task.is_open and task.owners and (task.start_date is None or task.start_date <= day)
+        ]
+        bars = _topic_bars(started, lambda task: month in task.reported_months)
+        caption = texts.card_bars_reported(format_month(day.year, day.month, "short"))
+    urgent = [
+        UrgentItem(
+            task.id,
+            _short(task.title),
+            texts.card_overdue_detail((day - task.due_date).days, format_date(task.due_date)),
+            late=True,
+        )
+        for task in sorted(overdue, key=lambda task: (task.due_date or day, task.id))
+        if task.due_date is not None
+    ]
+    urgent += [
+        UrgentItem(
+            task.id,
+            _short(task.title),
+            texts.card_due_detail(format_date(task.due_date), (task.due_date - day).days),
+            late=False,
+        )
+        for task in near
+        if task.due_date is not None
+    ]
+    for waiting in (summary.missing if summary else [], ask):
+        urgent += [
+            UrgentItem(
+                task.id,
+                _short(task.title),
+                texts.card_unreported_detail([owner.display_name for owner in task.owners]),
+                late=False,
+            )
+            for task in waiting
+        ]
+    shown = urgent[:5]
+    return summary_card(
+        texts.card_heading(_day_label(day)),
+        counts,
+        bars,
+        caption,
+        shown,
+        len(urgent) - len(shown),
+        group.web_view_url,
+        texts.card_alt(counts),
+    )
+
+
+def _topic_bars(tasks: Sequence[TaskFacts], fine: Any) -> list[TopicBar]:
+    """Per topic (in plan order), how many of `tasks` are fine by `fine(task)`."""
+    by_topic: dict[str, list[TaskFacts]] = {}
+    for task in tasks:
+        by_topic.setdefault(task.topic or texts.card_no_topic(), []).append(task)
+    return [
+        TopicBar(title, sum(1 for task in members if fine(task)), len(members))
+        for title, members in sorted(by_topic.items(), key=lambda item: _topic_order(item[0]))
+    ]
+
+
+def _topic_order(title: str) -> tuple[int, str]:
+    """Plan topics by their number ("3. …"), tasks of no topic last."""
+    number = title.split(".", 1)[0]
+    return (int(number), title) if number.isdigit() else (10**6, title)
+
+
+def _summary_lines(group: GroupFacts, summary: _Summary) -> list[Line]:
+    """Last month's reports for supervisors: who reported and who did not."""
     lines: list[Line] = [
-        _addressed(group.supervisors, texts.summary_heading(label, len(reported), len(missing)))
+        _addressed(
+            group.supervisors,
+            texts.summary_heading(summary.label, len(summary.reported), len(summary.missing)),
+        )
     ]
     for heading, tasks in (
-        (texts.summary_reported(), reported),
-        (texts.summary_missing(), missing),
+        (texts.summary_reported(), summary.reported),
+        (texts.summary_missing(), summary.missing),
     ):
         if tasks:
             lines.append((heading,))

@@ -43,6 +43,7 @@ from models.tables import (
     TaskKind,
     TaskOwner,
     TaskStatus,
+    Topic,
 )
 from scheduler.group_calendar import calendar_of
 from scheduler.rules import (
@@ -222,9 +223,17 @@ def _load_chunk(
                 col(Task.start_date),
                 col(Task.due_date),
                 col(Task.done_at),
+                col(Task.topic_id),
             )
         )
     ).all()
+    # A plan has a handful of topics: all of them, for the busy digest's card.
+    topics = {
+        topic_id: f"{number}. {title}"
+        for topic_id, number, title in session.execute(
+            select(col(Topic.id), col(Topic.number), col(Topic.title))
+        )
+    }
 
     # Joined from the chosen tasks (read by the group index), never a list of their ids.
     owners: dict[int, dict[int, Member]] = defaultdict(dict)
@@ -283,13 +292,15 @@ def _load_chunk(
     by_group: dict[int, dict[int, TaskFacts]] = defaultdict(dict)
     for task in tasks:
         people = [owners[task.id][person_id] for person_id in sorted(owners[task.id])]
-        by_group[task.shown_in][task.id] = _facts(task, people, reported[task.id], tz)
+        facts = _facts(task, people, reported[task.id], tz)
+        by_group[task.shown_in][task.id] = replace(facts, topic=topics.get(task.topic_id, ""))
     return [
         replace(
             bare,
             tasks=tuple(sorted(by_group[group.id or 0].values(), key=lambda task: task.id)),
             supervisors=tuple(supervisors[group.id or 0]),
             missed=tuple(missed[group.line_group_id]),
+            group_id=group.id,
         )
         for group, bare, _ in due
     ]

@@ -463,3 +463,89 @@ DEMO_MODE_NOTHING_SENT = (
     "no LINE credentials (demo mode): nothing is sent. Set LINE_CHANNEL_SECRET and "
     "LINE_CHANNEL_ACCESS_TOKEN; in the demo, the simulator's ไปวันที่ runs the clock."
 )
+
+
+# --- A busy group's digest: a short text and one card (scheduler.summary_card) -------------
+
+CARD_SEE_ALL = "ดูทั้งหมดในเว็บ"
+CARD_STATUS = "ดูสถานะ"
+
+
+def compact_headline(parts: list[str]) -> str:
+    """The text beside the card: what the card holds."""
+    return f"📌 {', '.join(parts)} — รายละเอียดในการ์ดด้านล่าง"
+
+
+def compact_supervisors() -> str:
+    """Supervisors are tagged for the summary and the overdue work."""
+    return "ขอหัวหน้าช่วยติดตาม"
+
+
+def compact_owners() -> str:
+    """Before the owners the card concerns (tagged so LINE notifies them)."""
+    return "ผู้รับผิดชอบ:"
+
+
+def card_heading(day_label: str) -> str:
+    """The card's title."""
+    return f"🔔 ติดตามงาน — {day_label}"
+
+
+def card_count_deadlines(count: int) -> str:
+    """Near deadlines, counted."""
+    return f"⏰ ใกล้ครบกำหนด {count} งาน"
+
+
+def card_count_overdue(count: int) -> str:
+    """Overdue work, counted."""
+    return f"⚠️ เลยกำหนด {count} งาน"
+
+
+def card_count_month_end(count: int) -> str:
+    """Month-end reports asked for, counted."""
+    return f"📝 ขอรายงานเดือนนี้ {count} งาน"
+
+
+def card_count_summary(month: str, reported: int, missing: int) -> str:
+    """Last month's reports, counted."""
+    return f"📊 รายงานเดือน {month}: ส่งแล้ว {reported} · ยังไม่ส่ง {missing}"
+
+
+def card_bars_reported(month: str) -> str:
+    """The caption over the topic bars (done work counts as not behind)."""
+    return f"ส่งรายงานเดือน {month} แล้ว (หรือเสร็จแล้ว) ตามประเด็น"
+
+
+def card_no_topic() -> str:
+    """The bar of tasks of no plan topic."""
+    return "งานอื่น ๆ"
+
+
+def card_urgent_heading(count: int) -> str:
+    """The caption over the most urgent items."""
+    return f"เร่งด่วน {count} รายการ"
+
+
+def card_overdue_detail(days_late: int, due_label: str) -> str:
+    """Why an overdue item is urgent."""
+    return f"เลยกำหนด {days_late} วัน (ครบ {due_label})"
+
+
+def card_due_detail(due_label: str, days: int) -> str:
+    """Why a near deadline is urgent."""
+    return f"ครบกำหนด {due_label} ({days_left(days)})"
+
+
+def card_unreported_detail(names: list[str]) -> str:
+    """A task whose report is missing, with its owners."""
+    return "ยังไม่ส่งรายงาน — " + (", ".join(names) if names else no_owner())
+
+
+def card_more(count: int) -> str:
+    """Items the card leaves out."""
+    return f"และอีก {count} รายการ — กดปุ่มด้านล่างเพื่อดูทั้งหมด"
+
+
+def card_alt(counts: list[str]) -> str:
+    """The card's text in notifications and old clients."""
+    return "สรุปงาน: " + " · ".join(counts)

@@ -132,3 +132,29 @@ def test_an_event_waiting_for_an_earlier_one_is_tried_again_soon(engine: Engine)
         assert process.calls == [row_id, row_id]
     finally:
         worker.stop()
+
+
+def test_the_periodic_read_takes_a_row_only_once_it_was_left_unprocessed(
+    engine: Engine, inbox_reads: list[str]
+) -> None:
+    """A fresh row is its own process's to hand over; one still unprocessed a read later is not."""
+    reads_when_processed: list[int] = []
+
+    class Noting(Recorder):
+        def __call__(self, row_id: int) -> bool:
+            reads_when_processed.append(len(inbox_reads))
+            return super().__call__(row_id)
+
+    process = Noting()
+    worker = InboxWorker(engine, process, lanes=2, sweep_seconds=0.3)
+    worker.start()
+    try:
+        assert worker.wait_idle()
+        reads_at_start = len(inbox_reads)
+        rows = store(engine, "stored by another process")  # no notify: not handed over here
+        assert process.wait_for(1, timeout=5.0)
+        assert process.calls == [rows[0][0]]
+        # The first periodic read after the row was stored saw it fresh and left it alone.
+        assert reads_when_processed[0] >= reads_at_start + 2
+    finally:
+        worker.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 
@@ -131,3 +132,15 @@ def test_buttons_in_the_demo_tap_through_the_signed_webhook_as_postbacks(demo: D
 def test_a_tap_without_data_or_by_nobody_is_a_400(demo: Demo) -> None:
     assert demo.call("tap", {"who": "officer1", "data": ""})[0] == 400
     assert demo.call("tap", {"who": "nobody", "data": "สถานะ"})[0] == 400
+
+
+def test_the_1_july_2024_summary_in_the_demo_is_a_mention_line_and_one_card(demo: Demo) -> None:
+    status, _ = demo.call("clock", {"date": "2024-07-01", "time": "08:30"})
+    assert status == 200
+    [digest] = [entry for entry in demo.bot_entries() if entry["via"] == "push"]
+    text, card = digest["messages"]
+    lines = [line for line in text["text"].splitlines() if line]
+    assert len(lines) <= 4, lines  # it was a 45-line message before the card
+    assert text["substitution"]  # the supervisors and owners are still tagged
+    assert card["type"] == "flex" and "สรุปงาน" in card["altText"]
+    assert "มิ.ย. 2567" in json.dumps(card["contents"], ensure_ascii=False)
