@@ -583,6 +583,14 @@ def status_more(count: int) -> str:
 STATUS_NO_TOPIC = "งานทั่วไป"
 STATUS_LATE_HEADING = "เลยกำหนด"
 STATUS_EMPTY = "ยังไม่มีงานในกลุ่มนี้ หัวหน้าเพิ่มงานได้ เช่น เพิ่มงาน จัดทำคู่มือ @สมชาย กำหนด 30 ก.ย. 2567"
+STATUS_BARS_CAPTION = "เสร็จแล้ว ตามประเด็น"
+
+
+def status_late_detail(days_late: int, owners: list[str]) -> str:
+    """Why a late task is on the busy status card: how late, whose."""
+    return f"เลย {days_late} วัน — " + (", ".join(owners) if owners else "ยังไม่มีผู้รับผิดชอบ")
+
+
 STATUS_SCOPE_GROUP = "กลุ่มนี้"
 STATUS_SCOPE_ALL = "ทุกกลุ่ม"
 STATUS_SCOPE_MINE = "กลุ่มของคุณ"

@@ -15,11 +15,14 @@ from bot.commands.tasks import task_buttons
 from bot.context import SUPERVISORS, Context, display_name
 from bot.router import Reply, command
 from models.tables import Task, TaskKind, TaskStatus, Topic
-from scheduler.messages import with_quick_replies
+from scheduler.links import dashboard_token, dashboard_url
+from scheduler.messages import Message, with_quick_replies
+from scheduler.summary_card import MAX_URGENT, TopicBar, UrgentItem, summary_card
 from scheduler.thaidate import format_month
 
 MAX_LATE_LINES = 8
 MAX_LATE_WITH_BUTTONS = 3  # the latest three get their buttons under the card (13 at most)
+BUSY_AFTER = 10  # more late tasks than this in a group: one short card instead of a carousel
 
 
 @command("สถานะ", "status", usage="สถานะ")
@@ -49,7 +52,12 @@ def status(ctx: Context) -> Reply:
         sum(t.open for t in topics),
         sum(len(t.late) for t in topics),
     )
-    card = status_card(texts.status_title(scope), cards, texts.status_alt(scope, *totals))
+    alt = texts.status_alt(scope, *totals)
+    late_count = totals[2]
+    if ctx.group is not None and late_count > BUSY_AFTER:
+        card = _busy_card(ctx, scope, topics, totals, alt)
+    else:
+        card = status_card(texts.status_title(scope), cards, alt)
     if ctx.group is None:
         return card  # across groups, a task may be one the asker cannot act on from here
     by_number = {task.id: task for task in tasks}
@@ -62,6 +70,34 @@ def status(ctx: Context) -> Reply:
         for button in task_buttons(by_number[late.number], ctx.today, numbered=True)
     ]
     return with_quick_replies(card, [*actions, "งานของฉัน"])
+
+
+def _busy_card(
+    ctx: Context, scope: str, topics: list[TopicStatus], totals: tuple[int, int, int], alt: str
+) -> Message:
+    """A busy group's status as one card: counts, a bar per topic, the five latest, the web."""
+    done, open_, late = totals
+    latest = sorted((item for topic in topics for item in topic.late), key=lambda i: -i.days_late)
+    urgent = [
+        UrgentItem(
+            item.number, item.title, texts.status_late_detail(item.days_late, item.owners), True
+        )
+        for item in latest[:MAX_URGENT]
+    ]
+    link = None
+    if ctx.settings.public_base_url and ctx.group is not None and ctx.group.id is not None:
+        token = dashboard_token(ctx.settings.line_channel_secret, [ctx.group.id], ctx.now)
+        link = dashboard_url(ctx.settings.public_base_url, token)
+    return summary_card(
+        texts.status_title(scope),
+        [texts.status_counts(done, open_, late)],
+        [TopicBar(topic.title, topic.done, topic.done + topic.open) for topic in topics],
+        texts.STATUS_BARS_CAPTION,
+        urgent,
+        len(latest) - len(urgent),
+        link,
+        alt,
+    )
 
 
 def _topic_card(topic: TopicStatus, month_label: str) -> TopicCard:

@@ -61,3 +61,22 @@ def test_in_a_group_the_latest_tasks_get_their_buttons_under_the_card(
     assert sent[-1] == "งานของฉัน"
     [everywhere] = chat.say("สถานะ", ADMIN, group=None)
     assert not buttons(everywhere)  # across groups: no buttons for tasks the asker may not see
+
+
+def test_a_busy_group_s_status_is_one_short_card_with_a_link_to_the_web_view(
+    chat: Chat, clock: MutableClock
+) -> None:
+    name_supervisor(chat)
+    numbers = [add_task(chat, f"งานค้างที่ {n}", f"{n} มี.ค. 2567") for n in range(1, 13)]
+    clock.now = clock.now.replace(day=25)
+    [card] = chat.say("สถานะ", OFFICER_B)
+    contents = card["contents"]
+    assert card["type"] == "flex" and contents["type"] == "bubble"  # not a carousel
+    bubble = json.dumps(contents, ensure_ascii=False)
+    assert "เลยกำหนด 12" in bubble
+    assert bubble.count('"text": "#') == 5  # the five latest by name
+    assert f"#{numbers[0]} งานค้างที่ 1" in bubble  # 1 March: the latest of all
+    assert "และอีก 7 รายการ" in bubble
+    action = contents["footer"]["contents"][0]["action"]
+    assert action["type"] == "uri" and "/dashboard/" in action["uri"]
+    assert [data for _, data in buttons(card)][0] == f"ยืนยันเสร็จ #{numbers[0]}"
