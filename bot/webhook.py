@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, jsonify, request
 from linebot.v3.webhook import SignatureValidator
@@ -30,6 +31,7 @@ from bot import export, texts
 from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
+from bot.evidence_fetch import EvidenceFetcher
 from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
 from bot.richmenu import menu_definition, menu_image
@@ -58,18 +60,24 @@ class Services:
     line: LineClient
     inbox: InboxWorker
     courier: AnswerCourier
+    evidence: EvidenceFetcher
     spool: EventSpool | None
     drainer: SpoolDrainer | None
 
     def wait_idle(self, timeout: float = 15.0) -> bool:
         """Block until every notified event is processed and its answer delivered."""
-        return self.inbox.wait_idle(timeout) and self.courier.wait_idle(timeout)
+        return (
+            self.inbox.wait_idle(timeout)
+            and self.evidence.wait_idle(timeout)
+            and self.courier.wait_idle(timeout)
+        )
 
     def close(self) -> None:
         """Stop the inbox threads and the courier, and release connections."""
         if self.drainer is not None:
             self.drainer.stop()
         self.inbox.stop()
+        self.evidence.stop()
         self.courier.stop()
         self.line.close()
         self.engine.dispose()
@@ -124,6 +132,7 @@ def create_app(
         line=line,
         inbox=inbox,
         courier=conversation.courier,
+        evidence=conversation.fetcher,
         spool=spool,
         drainer=drainer,
     )
@@ -213,9 +222,24 @@ def create_app(
             response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
         return response
 
+    @app.get("/evidence/<token>")
+    def download_evidence(token: str) -> Response:
+        """An evidence file behind a signed link; 403 forged, 410 expired, 404 deleted."""
+        found = export.download_evidence(services.engine, settings, token, now())
+        response = Response(found.body, status=found.status, mimetype=found.mimetype)
+        if found.filename:
+            response.headers["Content-Disposition"] = _attachment(found.filename)
+        return response
+
     if simulator is not None:
         _add_simulator_routes(app, simulator, settings)
     return app
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition for any file name (Thai ones too: RFC 6266's filename*)."""
+    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) -> None:

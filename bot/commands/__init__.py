@@ -8,6 +8,7 @@ from types import ModuleType
 from bot.commands import (
     calendar_days,
     deliveries,
+    evidence,
     exports,
     help,
     ita,
@@ -24,6 +25,7 @@ from bot.router import Router
 FEATURES: tuple[ModuleType, ...] = (
     help,
     tasks,
+    evidence,
     status,
     people,
     meetings,
