@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 # LINE's own bodies are a few KB; anything far larger is not from LINE.
 MAX_WEBHOOK_BYTES = 1024 * 1024
+SIMULATOR_MAX_UPLOAD = 64 * 1024 * 1024  # a demo photo or file (over EVIDENCE_MAX_MB: answered)
 HEALTH_PROBE = "health.probe"  # SystemState: the row /healthz writes to prove it can store
 
 
@@ -301,6 +302,32 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
         status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
         return jsonify(ok=status == 200, callback_status=status), 200
 
+    @app.post("/simulator/api/upload")
+    def simulator_upload() -> tuple[Response, int]:
+        """Someone sends a photo or file (the body, with its type; ?who=&name=): post it."""
+        # Bigger than a webhook, so an over-size file can be tried (the bot answers it).
+        request.max_content_length = SIMULATOR_MAX_UPLOAD
+        try:
+            event = simulator.file_event(
+                str(request.args.get("who")),
+                str(request.args.get("name") or "")[:255],
+                request.get_data(),
+                (request.content_type or "").split(";")[0].strip().lower(),
+                one_to_one=request.args.get("chat") == "user",
+            )
+        except (KeyError, ValueError):
+            return _error(texts.SIMULATOR_BAD_INPUT), 400
+        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
+        return jsonify(ok=status == 200, callback_status=status), 200
+
+    @app.get("/simulator/content/<message_id>")
+    def simulator_content(message_id: str) -> Response:
+        """A photo someone sent, for the page to show."""
+        found = simulator.content(message_id)
+        if found is None:
+            return Response(status=404)
+        return Response(found[0], mimetype=found[1])
+
     @app.post("/simulator/api/tap")
     def simulator_tap() -> tuple[Response, int]:
         """Someone taps a button (postback or date picker): sign the postback, post it."""
@@ -337,6 +364,13 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
     def simulator_line_api(api_path: str) -> tuple[Response, int]:
         """The fake LINE Messaging API the bot's LINE client talks to in demo mode."""
         headers = {key.lower(): value for key, value in request.headers.items()}
+        if api_path.startswith("v2/bot/message/") and api_path.endswith("/content"):
+            # LINE's data host: what someone sent (the demo's data host is this same path).
+            message_id = api_path.removeprefix("v2/bot/message/").removesuffix("/content")
+            found = simulator.content(message_id) if headers.get("authorization") else None
+            if found is None:
+                return jsonify(message="Not found"), 404
+            return Response(found[0], mimetype=found[1]), 200
         status, body = simulator.line_api(
             request.method, "/" + api_path, request.get_json(silent=True) or {}, headers
         )
