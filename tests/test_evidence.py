@@ -21,9 +21,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import evidence_fetch, texts
+from bot.answers import hold_answer
 from bot.evidence_store import ObjectMissing, store_for
+from bot.webhook import services_of
 from models.settings import Settings
 from models.tables import AuditEntry, Evidence
+from scheduler.messages import text
 from tests.support.chat import Say, said
 from tests.support.events import (
     ADMIN,
@@ -303,3 +306,18 @@ def test_a_photo_in_a_one_to_one_chat_goes_to_the_task_just_reported_there(
     answer = conversation(image_message(OFFICER_B, None, message_id="9501"))
     assert said(answer) == texts.evidence_attached("photo-20240301-090000.png", number, 1)
     assert [row.task_id for row in evidence_rows(engine)] == [number]
+
+
+def test_a_process_that_dies_mid_fetch_leaves_send_it_again_to_be_settled(
+    app: Any, fake_line: FakeLine, engine: Engine, clock: MutableClock
+) -> None:
+    event = image_message(OFFICER_A, message_id="9601")
+    with engine.begin() as connection:
+        # The event's transaction held the answer for a courier that then died (no heartbeat).
+        hold_answer(
+            connection, event, [text(texts.EVIDENCE_SEND_AGAIN)], clock.now, "courier:gone:1:x"
+        )
+    services_of(app).courier.settle_orphans()
+    services_of(app).wait_idle()
+    [reply] = fake_line.replies
+    assert said(reply.body["messages"]) == texts.EVIDENCE_SEND_AGAIN
