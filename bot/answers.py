@@ -184,6 +184,41 @@ def hand_over(
     return Batch(claimed), len(chosen) < len(sizes)
 
 
+def hold_answer(
+    connection: Connection,
+    raw: Mapping[str, Any],
+    placeholder: list[Message],
+    now: datetime,
+    worker: str,
+) -> Answer:
+    """Store an answer that is not ready yet (a file being fetched) as in flight for `worker`.
+
+    The chat's later answers wait behind it as behind a slow LINE call, so answers still
+    arrive in the order asked; `release_held` puts the real answer in. Should this process
+    die first, another settles it like any answer it left in flight: the placeholder is sent.
+    """
+    answer = store_answer(connection, raw, placeholder, now, claimed_by=worker)
+    assert answer is not None  # a placeholder is never empty
+    return answer
+
+
+def release_held(
+    connection: Connection, answer: Answer, messages: list[Message], now: datetime, worker: str
+) -> None:
+    """Put the real answer in a held one and leave it waiting for the courier (ring it)."""
+    payload = {**answer.payload, "messages": messages[:MAX_MESSAGES_PER_CALL]}
+    _end_claim(
+        connection,
+        [answer.id],
+        worker,
+        payload=payload,
+        status=DeliveryStatus.PENDING.value,
+        claimed_at=None,
+        attempts=0,
+        due_at=now + REPLY_HANDOVER,
+    )
+
+
 def _fitting(sizes: Sequence[tuple[int, int]]) -> list[int]:
     """The ids, oldest first, of the answers that fit one call (at least the first)."""
     chosen: list[int] = []

@@ -297,7 +297,7 @@ def import_plan_command(settings: Settings, path: str) -> int:
 
 def export_command(settings: Settings, month: str, output: str, group: str | None) -> int:
     """`export --month 2567-03 -o report.xlsx [--group C…]`: the monthly report to a file."""
-    from bot.export import ReportScope, monthly_report
+    from bot.export import ReportScope, evidence_linker, monthly_report
     from bot.store import group_by_line_id
     from scheduler.thaidate import ThaiDateError, parse_month
 
@@ -319,7 +319,15 @@ def export_command(settings: Settings, month: str, output: str, group: str | Non
                     return 2
                 group_id = found.id
             scope = ReportScope(year, number, group_id)
-            body = monthly_report(session, scope, now=datetime.now(UTC), tz=settings.timezone)
+            now = datetime.now(UTC)
+            # Evidence links (with PUBLIC_BASE_URL) expire a day after the file is written.
+            body = monthly_report(
+                session,
+                scope,
+                now=now,
+                tz=settings.timezone,
+                link=evidence_linker(settings, now),
+            )
     finally:
         engine.dispose()
     with open(output, "wb") as file:

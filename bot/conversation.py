@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, exists, select, update
@@ -16,10 +16,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, col
 
 from bot import store, texts
-from bot.answers import AnswerCourier, Batch, hand_over
+from bot.answers import AnswerCourier, Batch, hand_over, hold_answer
+from bot.commands.evidence import Attach, file_for_task, incoming_file
 from bot.commands.help import QUICK_HELP, help_message
-from bot.context import Context
+from bot.context import Context, Refusal
 from bot.events import Chat, chat_of, parse_text, postback_text
+from bot.evidence_fetch import EvidenceFetcher, FetchJob
 from bot.line_api import LineClient
 from bot.router import BadArguments, Match, Router
 from models.db import session_scope
@@ -87,6 +89,7 @@ class Processed:
     next_id: int | None  # the chat's next stored event, which waited for this one
     batch: Batch  # answers claimed for the courier in the same transaction
     waiting: bool  # answers of the chat were left in the outbox for the courier
+    fetch: FetchJob | None = None  # a photo or file to fetch now that the event is committed
 
 
 # What _process_one returns for an event it could not claim: processed already, or waiting
@@ -113,6 +116,7 @@ class Conversation:
             clock,
         )
         self.courier = AnswerCourier(engine, line, clock, threads=settings.line_push_concurrency)
+        self.fetcher = EvidenceFetcher(settings, engine, line, self.courier, router, clock)
         self._lock = threading.Lock()
         self._chained: dict[int, bool] = {}  # insertion-ordered: the oldest is dropped first
         self._named: set[str] = set()
@@ -141,6 +145,8 @@ class Conversation:
             if done is None or done is NOT_CLAIMED:
                 break
             chat_id = chat_of(done.raw).chat_id
+            if done.fetch is not None:
+                self.fetcher.submit(done.fetch)
             if not self._names_known(done.raw):
                 followups.append(functools.partial(self._learn_names, done.raw))
             if done.batch.rows:
@@ -214,6 +220,14 @@ class Conversation:
             messages = self._answer(session, raw, now)
             session.flush()
         next_id = _next_in_chat(connection, chat_of(raw).chat_id, after=event_row_id)
+        if isinstance(messages, Attach):
+            # The answer waits for the file (fetched after this commit); the chat's later
+            # answers wait behind it, so they still arrive in the order asked.
+            placeholder = [text(texts.EVIDENCE_SEND_AGAIN)]
+            held = hold_answer(connection, raw, placeholder, now, self.courier.worker)
+            chat = chat_of(raw)
+            job = FetchJob(chat.chat_id, held, messages, _event_time(raw, now))
+            return Processed(raw, next_id, Batch(()), False, job)
         batch, waiting = hand_over(
             connection, raw, messages, now, self.courier.worker, more_coming=next_id is not None
         )
@@ -256,7 +270,9 @@ class Conversation:
             or self.router.find(command_text) is not None
         )
 
-    def _answer(self, session: Session, raw: dict[str, Any], now: datetime) -> list[Message]:
+    def _answer(
+        self, session: Session, raw: dict[str, Any], now: datetime
+    ) -> list[Message] | Attach:
         """The database changes and answer for one event."""
         chat = chat_of(raw)
         event_type = raw.get("type")
@@ -279,8 +295,11 @@ class Conversation:
             return []
         standby = raw.get("mode") == "standby"
         if event_type == "message":
-            if standby or sender is None or (raw.get("message") or {}).get("type") != "text":
+            kind = (raw.get("message") or {}).get("type")
+            if standby or sender is None or kind not in ("text", "image", "file"):
                 return []  # in standby another channel answers: record who is here, say nothing
+            if kind != "text":
+                return self._answer_file(session, raw, chat, group, sender, now)
             return self._answer_text(session, raw, chat, group, sender, now)
         if event_type == "postback":
             if standby or sender is None:
@@ -375,6 +394,27 @@ class Conversation:
                 store.note_member(session, group, person, now)
         return self._run(session, found, group, sender, mentions, now)
 
+    def _answer_file(
+        self,
+        session: Session,
+        raw: dict[str, Any],
+        chat: Chat,
+        group: ChatGroup | None,
+        sender: Person,
+        now: datetime,
+    ) -> list[Message] | Attach:
+        """A photo or file: the task it is evidence for (fetched after commit), or a hint."""
+        incoming = incoming_file(raw.get("message") or {})
+        if incoming is None or chat.kind == "room":
+            return []  # a room keeps no tasks; its photos are chatter
+        try:
+            found = file_for_task(self._context(session, group, sender, [], now), incoming)
+        except Refusal as refusal:
+            return [text(refusal.answer)]
+        if isinstance(found, Attach):
+            return found
+        return [text(found)] if found else []
+
     def _answer_button(
         self,
         session: Session,
@@ -405,7 +445,18 @@ class Conversation:
         now: datetime,
     ) -> list[Message]:
         """Run a command found in a message or a button for the sender, in this chat."""
-        ctx = Context(
+        return self.router.dispatch(self._context(session, group, sender, mentions, now), found)
+
+    def _context(
+        self,
+        session: Session,
+        group: ChatGroup | None,
+        sender: Person,
+        mentions: list[Person],
+        now: datetime,
+    ) -> Context:
+        """What a command (or a file) knows: who, where, when, the database."""
+        return Context(
             session,
             self.settings,
             now,
@@ -415,7 +466,6 @@ class Conversation:
             lambda: read_quota(self.line),
             self.router,
         )
-        return self.router.dispatch(ctx, found)
 
     def _help_body(self) -> str:
         """The help list as plain text (for greetings)."""
@@ -582,6 +632,14 @@ def _next_in_chat(connection: Connection, chat_id: str, after: int) -> int | Non
     """The chat's next event waiting to be processed (it waits for the one being done)."""
     found = connection.execute(_NEXT_IN_CHAT, {"chat_id": chat_id, "after": after})
     return found.scalar_one_or_none()
+
+
+def _event_time(raw: Mapping[str, Any], now: datetime) -> datetime:
+    """When LINE got the event (its timestamp, in ms), or `now` without one."""
+    stamp = raw.get("timestamp")
+    if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 0:
+        return datetime.fromtimestamp(stamp / 1000, UTC)
+    return now
 
 
 def _run_all(followups: list[Callable[[], None]]) -> Callable[[], None] | None:

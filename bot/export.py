@@ -1,9 +1,11 @@
-"""The monthly progress report as an .xlsx workbook, and the signed links that download it."""
+"""The monthly progress report as an .xlsx workbook, and the signed links that download it
+and the evidence files it lists."""
 
 from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from io import BytesIO
@@ -17,11 +19,13 @@ from sqlmodel import Session, col, select
 
 from bot import duties, store, texts
 from bot.context import display_name
+from bot.evidence_store import StorageError, store_for
 from bot.plan.importer import plan_id
 from models.db import session_scope
 from models.settings import Settings
 from models.tables import (
     ChatGroup,
+    Evidence,
     ProgressReport,
     Task,
     TaskKind,
@@ -39,6 +43,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 DEFAULT_LINK_LIFETIME = timedelta(hours=24)
 # Where people download from (e.g. https://tidtam.example.go.th); links are base + /exports/….
 _SALT = "tidtam.export.v1"
+_EVIDENCE_SALT = "tidtam.evidence.v1"  # an evidence link is not a report link, nor the reverse
 
 
 # --- What to report, and the signed link that carries it ------------------------------
@@ -87,14 +92,14 @@ class ExportLinkExpired(ExportLinkError):
     answer = texts.EXPORT_LINK_EXPIRED
 
 
-def _serializer(secret: str, now: datetime) -> URLSafeTimedSerializer:
+def _serializer(secret: str, now: datetime, salt: str = _SALT) -> URLSafeTimedSerializer:
     """A serializer whose timestamps come from `now` (time is a parameter, also here)."""
 
     class _Signer(TimestampSigner):
         def get_timestamp(self) -> int:
             return int(now.timestamp())
 
-    return URLSafeTimedSerializer(secret, salt=_SALT, signer=_Signer)
+    return URLSafeTimedSerializer(secret, salt=salt, signer=_Signer)
 
 
 def make_token(secret: str, scope: ReportScope, *, now: datetime) -> str:
@@ -128,6 +133,43 @@ def download_url(base_url: str, token: str) -> str:
     return f"{base_url}/exports/{token}"
 
 
+class EvidenceLinkError(ExportLinkError):
+    """An evidence link that was not signed by us (or names no evidence)."""
+
+    answer = texts.EVIDENCE_LINK_INVALID
+
+
+class EvidenceLinkExpired(EvidenceLinkError):
+    """A genuine evidence link past its lifetime."""
+
+    status = 410
+    answer = texts.EVIDENCE_LINK_EXPIRED
+
+
+def evidence_url(secret: str, base_url: str, evidence_id: int, *, now: datetime) -> str:
+    """A signed link to one evidence file, stamped `now` (it expires like a report link)."""
+    token = str(_serializer(secret, now, _EVIDENCE_SALT).dumps({"e": evidence_id}))
+    return f"{base_url}/evidence/{token}"
+
+
+def read_evidence_token(
+    secret: str, token: str, *, now: datetime, lifetime: timedelta = DEFAULT_LINK_LIFETIME
+) -> int:
+    """The evidence id a token names; EvidenceLinkExpired when too old, EvidenceLinkError
+    when forged."""
+    serializer = _serializer(secret, now, _EVIDENCE_SALT)
+    try:
+        payload = serializer.loads(token, max_age=int(lifetime.total_seconds()))
+    except SignatureExpired:
+        raise EvidenceLinkExpired from None
+    except BadSignature:
+        raise EvidenceLinkError from None
+    evidence_id = payload.get("e") if isinstance(payload, dict) else None
+    if not isinstance(evidence_id, int):
+        raise EvidenceLinkError
+    return evidence_id
+
+
 @dataclass(frozen=True)
 class Download:
     """A neutral HTTP answer for the web adapter: status, body, type and file name."""
@@ -145,8 +187,39 @@ def download(engine: Engine, settings: Settings, token: str, now: datetime) -> D
     except ExportLinkError as error:
         return Download(error.status, error.answer.encode(), "text/plain; charset=utf-8")
     with session_scope(engine) as session:
-        body = monthly_report(session, scope, now=now, tz=settings.timezone)
+        body = monthly_report(
+            session, scope, now=now, tz=settings.timezone, link=evidence_linker(settings, now)
+        )
     return Download(200, body, XLSX_MIMETYPE, scope.filename)
+
+
+def evidence_linker(settings: Settings, now: datetime) -> Callable[[int], str] | None:
+    """Signed links to evidence files, or None without PUBLIC_BASE_URL (names only then)."""
+    base_url = settings.public_base_url
+    if base_url is None:
+        return None
+    secret = settings.line_channel_secret
+    return lambda evidence_id: evidence_url(secret, base_url, evidence_id, now=now)
+
+
+def download_evidence(engine: Engine, settings: Settings, token: str, now: datetime) -> Download:
+    """Answer GET /evidence/<token>: the file's bytes, or a Thai refusal (403, 410, 404)."""
+    plain = "text/plain; charset=utf-8"
+    try:
+        evidence_id = read_evidence_token(settings.line_channel_secret, token, now=now)
+    except ExportLinkError as error:
+        return Download(error.status, error.answer.encode(), plain)
+    with session_scope(engine) as session:
+        row = session.get(Evidence, evidence_id)
+        found = (row.storage_key, row.content_type, row.file_name) if row else None
+    if found is None:
+        return Download(404, texts.EVIDENCE_GONE.encode(), plain)
+    key, content_type, file_name = found
+    try:
+        body = store_for(settings).get(key)
+    except StorageError:  # ObjectMissing included: the row outlived its bytes
+        return Download(404, texts.EVIDENCE_GONE.encode(), plain)
+    return Download(200, body, content_type, file_name)
 
 
 # --- The rows ---------------------------------------------------------------------------
@@ -167,6 +240,7 @@ class ReportLine:
     reported_at: str = ""
     reported_percent: int | None = None
     report_text: str = ""
+    evidence: tuple[str, ...] = ()  # one signed link per file (its name without a base URL)
     level: str = "task"  # "topic", "measure", "step", "task" or "report"
     late: bool = False
 
@@ -184,6 +258,7 @@ class ReportLine:
             self.reported_at,
             self.reported_percent,
             self.report_text,
+            "\n".join(self.evidence),
         ]
 
 
@@ -210,13 +285,31 @@ class MonthlyReport:
 
 
 def build_report(
-    session: Session, scope: ReportScope, *, now: datetime, tz: tzinfo
+    session: Session,
+    scope: ReportScope,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    link: Callable[[int], str] | None = None,
 ) -> MonthlyReport:
-    """The rows of one month's report: by topic, measure, step; the month's reports; late items."""
+    """The rows of one month's report: by topic, measure, step; the month's reports; late items.
+
+    `link` makes each evidence file's download link (without it the cell names the files).
+    """
     today = now.astimezone(tz).date()
     as_of = min(scope.last_day, today)
     tasks = [task for task in _tasks_in_scope(session, scope) if _belongs(task, scope, tz)]
     task_ids = [task.id for task in tasks if task.id is not None]
+    # Evidence kept by the report's date: a later month's report lists what came since.
+    month_end = datetime.combine(scope.last_day + timedelta(days=1), datetime.min.time(), tz)
+    evidence = {
+        task_id: tuple(
+            link(row.id) if link is not None and row.id is not None else row.file_name
+            for row in rows
+            if row.created_at < month_end
+        )
+        for task_id, rows in store.evidence_of(session, task_ids).items()
+    }
     owner_map = store.owner_ids(session, task_ids)
     reports = _reports(session, task_ids, scope.month_key)
     persons = store.people(
@@ -272,6 +365,7 @@ def build_report(
                 late=late_now,
                 progress=None if level == "measure" else _progress(task, own_reports, as_of, tz),
                 level=level,
+                evidence=evidence.get(task.id, ()),
                 **_report_cells(first, persons, tz),
             )
         ]
@@ -509,7 +603,7 @@ def _moment(moment: datetime, tz: tzinfo) -> str:
 
 # --- The workbook -----------------------------------------------------------------------
 
-_WIDTHS = (9, 60, 30, 28, 24, 20, 12, 20, 18, 12, 50)
+_WIDTHS = (9, 60, 30, 28, 24, 20, 12, 20, 18, 12, 50, 60)
 _LATE_WIDTHS = (9, 60, 28, 24, 14, 12)
 _TOPIC_FILL = PatternFill("solid", fgColor="DDEBF7")
 _MEASURE_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -517,9 +611,16 @@ _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _LATE_FONT = Font(color="C00000")
 
 
-def monthly_report(session: Session, scope: ReportScope, *, now: datetime, tz: tzinfo) -> bytes:
+def monthly_report(
+    session: Session,
+    scope: ReportScope,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    link: Callable[[int], str] | None = None,
+) -> bytes:
     """The month's report as .xlsx bytes (sheet 1 the plan and its reports, sheet 2 late items)."""
-    return write_workbook(build_report(session, scope, now=now, tz=tz))
+    return write_workbook(build_report(session, scope, now=now, tz=tz, link=link))
 
 
 def write_workbook(report: MonthlyReport) -> bytes:
@@ -546,6 +647,9 @@ def write_workbook(report: MonthlyReport) -> bytes:
                 cell.fill, cell.font = _MEASURE_FILL, Font(bold=True)
         elif line.late:
             row[5].font = _LATE_FONT
+        if line.evidence and line.evidence[0].startswith("http"):
+            # A cell takes one hyperlink: the first file's; every link is in its text.
+            row[len(_WIDTHS) - 1].hyperlink = line.evidence[0]
 
     late = book.create_sheet(texts.REPORT_LATE_SHEET)
     _heading(late, report, texts.REPORT_LATE_COLUMNS, _LATE_WIDTHS)

@@ -23,6 +23,8 @@ from linebot.v3.messaging import (
 from models.settings import DEFAULT_LINE_API_DATA_BASE_URL, Settings
 from scheduler.messenger import JsonMessage, PushRejected, PushUnreachable
 
+CONTENT_CONNECTIONS = 4  # evidence fetches at once (bot.evidence_fetch), each on a connection
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -40,6 +42,14 @@ class GroupSummary:
     group_id: str
     name: str
     picture_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Content:
+    """The bytes of a photo or file someone sent, and the type LINE says they are."""
+
+    data: bytes
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -63,10 +73,13 @@ class LineClient:
     ) -> None:
         self._api_client = ApiClient(_configuration(access_token, base_url, max_connections))
         self._api = MessagingApi(self._api_client)
-        # Uploads go to LINE's data host; one connection is plenty for a rich menu image.
+        # LINE's data host takes uploads (the rich menu's image) and serves what people sent
+        # (evidence): as many connections as evidence fetches run at once.
         self._data_client = ApiClient(
             _configuration(
-                access_token, data_base_url or DEFAULT_LINE_API_DATA_BASE_URL, max_connections=1
+                access_token,
+                data_base_url or DEFAULT_LINE_API_DATA_BASE_URL,
+                max_connections=CONTENT_CONNECTIONS,
             )
         )
         self._blob_api = MessagingApiBlob(self._data_client)
@@ -121,6 +134,17 @@ class LineClient:
             self._api.get_message_quota_consumption, _request_timeout=self.timeout
         )
         return int(response.total_usage)
+
+    def message_content(self, message_id: str) -> Content:
+        """A photo's or file's bytes, from LINE's data host (LINE keeps them for a while only)."""
+        response = self._call(
+            self._blob_api.get_message_content_with_http_info,
+            message_id,
+            _request_timeout=self.timeout,
+        )
+        headers = {str(k).lower(): str(v) for k, v in (response.headers or {}).items()}
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        return Content(bytes(response.data or b""), content_type or "application/octet-stream")
 
     def create_rich_menu(self, menu: Mapping[str, Any]) -> str:
         """Create a rich menu from its LINE JSON (size, areas …); returns its richMenuId."""

@@ -21,6 +21,8 @@ DEMO_GROUP_ID = "C" + "de" * 16
 DEMO_GROUP_NAME = "ITA เทศบาลเมืองสะเตงนอก (สาธิต)"
 BOT_USER_ID = "U" + "b0" * 16
 BOT_NAME = "ติดตาม"
+# Photos and files the demo people sent, kept for the bot to fetch (the newest ones only).
+MAX_CONTENTS = 50
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class Simulator:
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _reply_tokens: dict[str, str] = field(default_factory=dict)
     _retry_keys: set[str] = field(default_factory=set)
+    # What people sent, by message id, as LINE's data host keeps it: (bytes, content type).
+    _contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     # Set by the composition root: runs the reminder clock at the new demo time.
     on_clock_moved: Callable[[datetime], None] | None = None
 
@@ -204,6 +208,52 @@ class Simulator:
         else:
             self.note(texts.simulator_tapped(sender.name, label or data))
         return event
+
+    def file_event(
+        self,
+        sender_key: str,
+        file_name: str,
+        data: bytes,
+        content_type: str,
+        *,
+        one_to_one: bool = False,
+    ) -> dict[str, Any]:
+        """A photo (image/*) or another file sent in the chat, shaped as LINE sends it; its
+        bytes wait here for the bot to fetch, as they wait at LINE's data host."""
+        sender = self.person(sender_key)
+        if not data:
+            raise ValueError("an empty file")
+        message_id = uuid.uuid4().hex[:18]
+        with self._lock:
+            self._contents[message_id] = (data, content_type or "application/octet-stream")
+            while len(self._contents) > MAX_CONTENTS:
+                self._contents.pop(next(iter(self._contents)))
+        if content_type.startswith("image/"):
+            message: dict[str, Any] = {
+                "id": message_id,
+                "type": "image",
+                "quoteToken": uuid.uuid4().hex,
+                "contentProvider": {"type": "line"},
+            }
+            shown: dict[str, Any] = {"type": "image", "url": f"/simulator/content/{message_id}"}
+        else:
+            name = file_name or "file"
+            message = {"id": message_id, "type": "file", "fileName": name, "fileSize": len(data)}
+            shown = {"type": "file", "fileName": name, "fileSize": len(data)}
+        source = (
+            {"type": "user", "userId": sender.user_id}
+            if one_to_one
+            else {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
+        )
+        event = self._envelope("message", source)
+        event["message"] = message
+        self._add("user", sender.name, [shown], to=BOT_NAME if one_to_one else "")
+        return event
+
+    def content(self, message_id: str) -> tuple[bytes, str] | None:
+        """What someone sent in a message, as LINE's content API gives it (None: gone)."""
+        with self._lock:
+            return self._contents.get(message_id)
 
     def join_event(self) -> dict[str, Any]:
         """The bot being added to the demo group."""

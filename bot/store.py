@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, inspect
+from sqlalchemy import bindparam, func, inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
     AuditEntry,
     ChatGroup,
+    Evidence,
     GroupMember,
     Person,
     ProgressReport,
@@ -246,6 +247,34 @@ def reporters_by_task(session: Session, task_ids: Iterable[int], month: str) -> 
         for task_id, reporter_id in rows:
             reported[task_id].add(reporter_id)
     return reported
+
+
+def evidence_counts(session: Session, task_ids: Iterable[int]) -> dict[int, int]:
+    """How many evidence files each task has (tasks with none are left out)."""
+    ids = list(task_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Evidence.task_id, func.count())
+        .where(col(Evidence.task_id).in_(ids))
+        .group_by(col(Evidence.task_id))
+    )
+    return {task_id: int(count) for task_id, count in rows}
+
+
+def evidence_of(session: Session, task_ids: Iterable[int]) -> dict[int, list[Evidence]]:
+    """Each task's evidence, oldest first (the order the list numbers them)."""
+    ids = list(task_ids)
+    found: dict[int, list[Evidence]] = defaultdict(list)
+    if ids:
+        rows = session.exec(
+            select(Evidence)
+            .where(col(Evidence.task_id).in_(ids))
+            .order_by(col(Evidence.created_at), col(Evidence.id))
+        )
+        for row in rows:
+            found[row.task_id].append(row)
+    return found
 
 
 def audit(

@@ -148,11 +148,13 @@ def due_phrase(days_left: int) -> str:
     return f"เลยกำหนด {-days_left} วัน"
 
 
-def my_task_line(number: int, title: str, when: str, due: str | None, reported: bool) -> str:
-    """One open task in the sender's list."""
+def my_task_line(
+    number: int, title: str, when: str, due: str | None, reported: bool, evidence: int = 0
+) -> str:
+    """One open task in the sender's list (📎 and the count when it has evidence files)."""
     due_part = f" ({due})" if due else ""
     report_part = " · รายงานเดือนนี้แล้ว ✓" if reported else ""
-    return f"#{number} {title}\n   กำหนด {when}{due_part}{report_part}"
+    return f"#{number} {title}\n   กำหนด {when}{due_part}{report_part}{evidence_count(evidence)}"
 
 
 def my_tasks(lines: list[str], group_name: str | None) -> str:
@@ -556,11 +558,17 @@ def status_counts(done: int, open_: int, late: int) -> str:
 
 
 def status_late_line(
-    number: int, title: str, owners: str, days_late: int, months: Sequence[str] = ()
+    number: int,
+    title: str,
+    owners: str,
+    days_late: int,
+    months: Sequence[str] = (),
+    evidence: int = 0,
 ) -> str:
     """One late task in the status card (a monthly duty names its months not done)."""
     months_part = f" · ค้าง: {', '.join(months)}" if months else ""
-    return f"#{number} {title} — {owners} (เลย {days_late} วัน{months_part})"
+    late = f"(เลย {days_late} วัน{months_part})"
+    return f"#{number} {title} — {owners} {late}{evidence_count(evidence)}"
 
 
 def status_unreported(names: list[str], month_label: str) -> str:
@@ -846,6 +854,7 @@ REPORT_COLUMNS = (
     "วันเวลาที่รายงาน",
     "ร้อยละที่รายงาน",
     "ผลการดำเนินงานที่รายงาน",
+    "หลักฐาน (ลิงก์ดาวน์โหลด)",
 )
 REPORT_LATE_COLUMNS = ("ลำดับ", "รายการ", "หน่วยงาน", "ผู้รับผิดชอบ", "กำหนดเสร็จ", "ล่าช้า (วัน)")
 REPORT_OTHER_TASKS = "งานอื่น ๆ ที่สั่งในกลุ่ม"
@@ -959,3 +968,128 @@ def feed_task_description(number: int, title: str, group_name: str) -> str:
     """A deadline's details in the calendar."""
     where = f"\nกลุ่ม: {group_name}" if group_name else ""
     return f"งาน #{number} “{title}”{where}\nรายงานความคืบหน้าในกลุ่ม LINE: รายงาน #{number} …"
+# --- Evidence: photos and files attached to tasks (bot.commands.evidence) -----------------
+
+BUTTON_ATTACH = "📎 แนบหลักฐาน"
+EVIDENCE_LINK_INVALID = "ลิงก์หลักฐานไม่ถูกต้อง — ส่งออกรายงานใหม่ หรือพิมพ์ หลักฐาน #เลขงาน ในแชท"
+EVIDENCE_LINK_EXPIRED = (
+    "ลิงก์หลักฐานนี้หมดอายุแล้ว — พิมพ์ ส่งออกรายงาน หรือ หลักฐาน #เลขงาน ในแชทเพื่อรับลิงก์ใหม่"
+)
+EVIDENCE_GONE = "ไฟล์หลักฐานนี้ถูกลบไปแล้ว"
+# Said when a file could not be fetched from LINE (also the answer left waiting while it is
+# fetched, so a process that dies mid-fetch still tells the officer).
+EVIDENCE_SEND_AGAIN = "⚠️ รับไฟล์จาก LINE ไม่สำเร็จ ยังไม่ได้แนบเป็นหลักฐาน — กรุณาส่งไฟล์นั้นอีกครั้ง"
+
+# How each allowed type pattern is named to people (EVIDENCE_TYPES); others by their MIME type.
+_EVIDENCE_KIND_NAMES = {
+    "image/*": "รูปภาพ",
+    "application/pdf": "PDF",
+    "application/msword": "Word",
+    "application/vnd.ms-excel": "Excel",
+    "application/vnd.ms-powerpoint": "PowerPoint",
+    "application/vnd.openxmlformats-officedocument.*": "Word, Excel, PowerPoint",
+}
+
+
+def evidence_kinds(patterns: Sequence[str]) -> str:
+    """The file types taken as evidence, in words ("รูปภาพ, PDF, Word …"), each once."""
+    names = [_EVIDENCE_KIND_NAMES.get(pattern, pattern) for pattern in patterns]
+    return ", ".join(dict.fromkeys(word for name in names for word in name.split(", ")))
+
+
+def file_size(size: int) -> str:
+    """A file's size for people: "850 KB", "2.4 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def attach_prompt(number: int, title: str, kinds: str, max_mb: int, minutes: int) -> str:
+    """After 📎 แนบหลักฐาน: what to send, where, and for how long it goes to this task."""
+    short = title if len(title) <= 80 else title[:79] + "…"
+    return (
+        f"📎 ส่งรูปหรือไฟล์หลักฐานของงาน #{number} “{short}” เข้ามาในแชทนี้ได้เลย "
+        f"ภายใน {minutes} นาที ({kinds} ไม่เกิน {max_mb} MB ต่อไฟล์ ส่งหลายไฟล์ได้)"
+    )
+
+
+def evidence_attached(name: str, number: int, total: int) -> str:
+    """A file stored and attached to a task."""
+    return f"📎 แนบ {name} กับงาน #{number} แล้ว (รวม {total} ไฟล์)"
+
+
+def evidence_no_task(minutes: int) -> str:
+    """A file came with no task to attach it to."""
+    return (
+        "ได้รับไฟล์แล้ว แต่ยังไม่รู้ว่าเป็นหลักฐานของงานไหน — แตะปุ่ม 📎 แนบหลักฐาน ใต้งาน "
+        "(พิมพ์ งานของฉัน) หรือพิมพ์ แนบหลักฐาน #เลขงาน แล้วส่งไฟล์อีกครั้ง "
+        f"(หรือส่งภายใน {minutes} นาทีหลังพิมพ์ รายงาน #เลขงาน)"
+    )
+
+
+def evidence_window_passed(number: int, minutes: int) -> str:
+    """A file came after the minutes that a 📎 tap holds had passed."""
+    return (
+        f"เลย {minutes} นาทีหลังแตะ 📎 แนบหลักฐาน ของงาน #{number} แล้ว ไฟล์นี้ยังไม่ได้แนบ — "
+        f"พิมพ์ แนบหลักฐาน #{number} แล้วส่งไฟล์อีกครั้ง"
+    )
+
+
+def evidence_too_big(name: str, size: int, max_mb: int) -> str:
+    """A file over EVIDENCE_MAX_MB: nothing is stored."""
+    return (
+        f"ไฟล์ {name} ใหญ่ {file_size(size)} เกินขนาดที่รับได้ ({max_mb} MB) ยังไม่ได้แนบ — "
+        "ย่อรูปหรือแยกไฟล์ แล้วส่งใหม่"
+    )
+
+
+def evidence_wrong_type(name: str, kinds: str) -> str:
+    """A file of a type not in EVIDENCE_TYPES: nothing is stored."""
+    return f"ไฟล์ {name} เป็นชนิดที่รับเป็นหลักฐานไม่ได้ ยังไม่ได้แนบ — รับเฉพาะ {kinds}"
+
+
+def evidence_none(number: int) -> str:
+    """หลักฐาน #12 on a task with no evidence."""
+    return (
+        f"งาน #{number} ยังไม่มีหลักฐาน — พิมพ์ แนบหลักฐาน #{number} (หรือแตะ 📎) "
+        "แล้วส่งรูปหรือไฟล์"
+    )
+
+
+def evidence_line(index: int, name: str, size: int, who: str, when: str, link: str | None) -> str:
+    """One file in the list of a task's evidence."""
+    link_part = f"\n   {link}" if link else ""
+    return f"{index}. {name} ({file_size(size)}) — {who}, {when}{link_part}"
+
+
+def evidence_list(number: int, title: str, lines: list[str], hours: int | None) -> str:
+    """A task's evidence, numbered (the numbers ลบหลักฐาน takes)."""
+    short = title if len(title) <= 80 else title[:79] + "…"
+    links = f"\n(ลิงก์ดาวน์โหลดใช้ได้ {hours} ชั่วโมง)" if hours else ""
+    return (
+        f"📎 หลักฐานของงาน #{number} “{short}” ({len(lines)} ไฟล์)\n"
+        + "\n".join(lines)
+        + links
+        + f"\nลบไฟล์: ลบหลักฐาน #{number} <ลำดับ>"
+    )
+
+
+def evidence_no_such(number: int, index: int, count: int) -> str:
+    """ลบหลักฐาน with a position the task's list does not have."""
+    if count == 0:
+        return evidence_none(number)
+    return f"งาน #{number} ไม่มีหลักฐานลำดับที่ {index} (มี {count} ไฟล์) — พิมพ์ หลักฐาน #{number} เพื่อดูลำดับ"
+
+
+def evidence_deleted(name: str, number: int, left: int) -> str:
+    """One file removed from a task's evidence (and from storage)."""
+    return f"🗑️ ลบ {name} ออกจากหลักฐานของงาน #{number} แล้ว (เหลือ {left} ไฟล์)"
+
+
+EVIDENCE_STORAGE_DOWN = "ขออภัย ที่เก็บไฟล์หลักฐานขัดข้องชั่วคราว ยังไม่ได้ลบ — ลองใหม่อีกครั้งในอีกสักครู่"
+
+
+def evidence_count(count: int) -> str:
+    """The 📎 mark on a task line (nothing when there is no evidence)."""
+    return f" · 📎 {count}" if count else ""
+

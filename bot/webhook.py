@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, jsonify, request
 from linebot.v3.webhook import SignatureValidator
@@ -30,6 +31,7 @@ from bot import export, feeds, texts
 from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
+from bot.evidence_fetch import EvidenceFetcher
 from bot.inbox import InboxWorker, record_events
 from bot.line_api import LineClient
 from bot.richmenu import menu_definition, menu_image
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 
 # LINE's own bodies are a few KB; anything far larger is not from LINE.
 MAX_WEBHOOK_BYTES = 1024 * 1024
+SIMULATOR_MAX_UPLOAD = 64 * 1024 * 1024  # a demo photo or file (over EVIDENCE_MAX_MB: answered)
 HEALTH_PROBE = "health.probe"  # SystemState: the row /healthz writes to prove it can store
 
 
@@ -58,18 +61,24 @@ class Services:
     line: LineClient
     inbox: InboxWorker
     courier: AnswerCourier
+    evidence: EvidenceFetcher
     spool: EventSpool | None
     drainer: SpoolDrainer | None
 
     def wait_idle(self, timeout: float = 15.0) -> bool:
         """Block until every notified event is processed and its answer delivered."""
-        return self.inbox.wait_idle(timeout) and self.courier.wait_idle(timeout)
+        return (
+            self.inbox.wait_idle(timeout)
+            and self.evidence.wait_idle(timeout)
+            and self.courier.wait_idle(timeout)
+        )
 
     def close(self) -> None:
         """Stop the inbox threads and the courier, and release connections."""
         if self.drainer is not None:
             self.drainer.stop()
         self.inbox.stop()
+        self.evidence.stop()
         self.courier.stop()
         self.line.close()
         self.engine.dispose()
@@ -124,6 +133,7 @@ def create_app(
         line=line,
         inbox=inbox,
         courier=conversation.courier,
+        evidence=conversation.fetcher,
         spool=spool,
         drainer=drainer,
     )
@@ -223,9 +233,24 @@ def create_app(
         response.headers["Cache-Control"] = "private, max-age=300"
         return response
 
+    @app.get("/evidence/<token>")
+    def download_evidence(token: str) -> Response:
+        """An evidence file behind a signed link; 403 forged, 410 expired, 404 deleted."""
+        found = export.download_evidence(services.engine, settings, token, now())
+        response = Response(found.body, status=found.status, mimetype=found.mimetype)
+        if found.filename:
+            response.headers["Content-Disposition"] = _attachment(found.filename)
+        return response
+
     if simulator is not None:
         _add_simulator_routes(app, simulator, settings)
     return app
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition for any file name (Thai ones too: RFC 6266's filename*)."""
+    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) -> None:
@@ -287,6 +312,32 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
         status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
         return jsonify(ok=status == 200, callback_status=status), 200
 
+    @app.post("/simulator/api/upload")
+    def simulator_upload() -> tuple[Response, int]:
+        """Someone sends a photo or file (the body, with its type; ?who=&name=): post it."""
+        # Bigger than a webhook, so an over-size file can be tried (the bot answers it).
+        request.max_content_length = SIMULATOR_MAX_UPLOAD
+        try:
+            event = simulator.file_event(
+                str(request.args.get("who")),
+                str(request.args.get("name") or "")[:255],
+                request.get_data(),
+                (request.content_type or "").split(";")[0].strip().lower(),
+                one_to_one=request.args.get("chat") == "user",
+            )
+        except (KeyError, ValueError):
+            return _error(texts.SIMULATOR_BAD_INPUT), 400
+        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
+        return jsonify(ok=status == 200, callback_status=status), 200
+
+    @app.get("/simulator/content/<message_id>")
+    def simulator_content(message_id: str) -> Response:
+        """A photo someone sent, for the page to show."""
+        found = simulator.content(message_id)
+        if found is None:
+            return Response(status=404)
+        return Response(found[0], mimetype=found[1])
+
     @app.post("/simulator/api/tap")
     def simulator_tap() -> tuple[Response, int]:
         """Someone taps a button (postback or date picker): sign the postback, post it."""
@@ -323,6 +374,13 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
     def simulator_line_api(api_path: str) -> tuple[Response, int]:
         """The fake LINE Messaging API the bot's LINE client talks to in demo mode."""
         headers = {key.lower(): value for key, value in request.headers.items()}
+        if api_path.startswith("v2/bot/message/") and api_path.endswith("/content"):
+            # LINE's data host: what someone sent (the demo's data host is this same path).
+            message_id = api_path.removeprefix("v2/bot/message/").removesuffix("/content")
+            found = simulator.content(message_id) if headers.get("authorization") else None
+            if found is None:
+                return jsonify(message="Not found"), 404
+            return Response(found[0], mimetype=found[1]), 200
         status, body = simulator.line_api(
             request.method, "/" + api_path, request.get_json(silent=True) or {}, headers
         )

@@ -18,6 +18,16 @@ DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
 # LINE takes uploads (the rich menu's image) on a host of its own.
 DEFAULT_LINE_API_DATA_BASE_URL = "https://api-data.line.me"
 DEFAULT_EVENT_SPOOL_DIR = "var/spool"  # relative to the working directory
+DEFAULT_EVIDENCE_DIR = "var/evidence"  # relative to the working directory
+# Photos, PDF and Office files: what the ITA's OIT indicators ask agencies to show.
+DEFAULT_EVIDENCE_TYPES = (
+    "image/*",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.*",
+)
 # Demo mode signs and checks webhooks with this secret so the local simulator can talk to us.
 DEMO_CHANNEL_SECRET = "tidtam-demo-channel-secret"
 DEMO_ACCESS_TOKEN = "tidtam-demo-access-token"
@@ -49,6 +59,15 @@ class Settings:
     # Where webhook bodies wait while the database cannot take them (None: answer 500 instead).
     event_spool_dir: str | None = DEFAULT_EVENT_SPOOL_DIR
     event_spool_max_mb: int = 64
+    # Evidence files: a local directory, or an S3 bucket when one is named (credentials from
+    # the standard AWS_* variables); the largest file, the types taken (`image/*` patterns),
+    # and how long after a report or a 📎 tap a file goes to that task.
+    evidence_dir: str = DEFAULT_EVIDENCE_DIR
+    evidence_s3_bucket: str | None = None
+    evidence_s3_endpoint_url: str | None = None
+    evidence_max_mb: int = 20
+    evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
+    evidence_window_minutes: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -121,6 +140,21 @@ class Settings:
                 )
 
         spool_dir = get("EVENT_SPOOL_DIR") or DEFAULT_EVENT_SPOOL_DIR
+        # Unset: AWS's own endpoint; set for MinIO, Cloudflare R2, a moto server …
+        s3_endpoint = (
+            _http_url(env, "EVIDENCE_S3_ENDPOINT_URL", "")
+            if get("EVIDENCE_S3_ENDPOINT_URL")
+            else None
+        )
+        evidence_types = tuple(
+            part.strip().lower() for part in get("EVIDENCE_TYPES").split(",") if part.strip()
+        )
+        for pattern in evidence_types:
+            if "/" not in pattern:
+                raise SettingsError(
+                    f"EVIDENCE_TYPES has {pattern!r}, which is not a MIME type like image/* "
+                    "or application/pdf"
+                )
         return cls(
             line_channel_secret=secret,
             line_channel_access_token=token,
@@ -137,6 +171,13 @@ class Settings:
             public_base_url=public_base_url,
             event_spool_dir=None if spool_dir.lower() == "off" else spool_dir,
             event_spool_max_mb=_positive_int(env, "EVENT_SPOOL_MAX_MB", 64, most=100_000),
+            evidence_dir=get("EVIDENCE_DIR") or DEFAULT_EVIDENCE_DIR,
+            evidence_s3_bucket=get("EVIDENCE_S3_BUCKET") or None,
+            evidence_s3_endpoint_url=s3_endpoint,
+            # LINE keeps files up to 300 MB; a phone's photos and scans are far smaller.
+            evidence_max_mb=_positive_int(env, "EVIDENCE_MAX_MB", 20, most=300),
+            evidence_types=evidence_types or DEFAULT_EVIDENCE_TYPES,
+            evidence_window_minutes=_positive_int(env, "EVIDENCE_WINDOW_MINUTES", 10, most=1440),
         )
 
 

@@ -367,3 +367,38 @@ class ItaScore(SQLModel, table=True):
     # A question is scored per plan topic as the document writes it (e10 has two scores).
     topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
     score: float
+
+
+class Evidence(SQLModel, table=True):
+    """A photo or file attached to a task as evidence of the work; its bytes live in storage."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("task.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    person_id: int | None = Field(default=None, foreign_key="person.id")  # who sent it
+    # LINE's id of the message that carried it: the same message is never stored twice.
+    line_message_id: str = Field(max_length=64, unique=True)
+    file_name: str = Field(max_length=255)  # the file's own name; photos get a made-up one
+    content_type: str = Field(max_length=120)
+    size: int
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=300)  # where the bytes are (local directory or S3)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class EvidenceIntent(SQLModel, table=True):
+    """Someone tapped 📎 แนบหลักฐาน: their files in this chat go to this task for a while."""
+
+    __tablename__ = "evidence_intent"
+
+    chat_id: str = Field(max_length=64, primary_key=True)  # the LINE group or user id
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("task.id", ondelete="CASCADE"), nullable=False)
+    )
+    at: datetime = Field(sa_column=_utc_column(nullable=False))

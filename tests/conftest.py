@@ -103,6 +103,7 @@ def settings(
             "LINE_REQUEST_TIMEOUT": "2",
             "BOT_ADMIN_IDS": ADMIN,
             "EVENT_SPOOL_DIR": str(tmp_path / "spool"),
+            "EVIDENCE_DIR": str(tmp_path / "evidence"),
         }
     )
 

@@ -131,9 +131,10 @@ def test_the_export_of_a_scripted_month(
         "ล่าช้า 9 วัน",
         80,
     ]
-    assert first[7:] == ["สมชาย", "5 มี.ค. 2567 14:00", 40, "ส่งร่างโครงการให้หัวหน้าแล้ว"]
+    report_cells = ["สมชาย", "5 มี.ค. 2567 14:00", 40, "ส่งร่างโครงการให้หัวหน้าแล้ว"]
+    assert first[7:] == [*report_cells, None]  # None: no evidence files
     assert second[:7] == [None] * 7
-    assert second[7:] == ["สมศรี", "20 มี.ค. 2567 09:00", 80, "จัดอบรมแล้ว รอสรุปผล"]
+    assert second[7:] == ["สมศรี", "20 มี.ค. 2567 09:00", 80, "จัดอบรมแล้ว รอสรุปผล", None]
     done = table[at["4.3.2"]]
     assert done[5:7] == ["เสร็จแล้ว (20 มี.ค. 2567)", 100] and done[7] is None
     # A monthly duty: its range, then its months (tracked from the import, March) done and late.

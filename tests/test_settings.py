@@ -88,3 +88,32 @@ def test_the_event_spool_is_on_by_default_and_can_be_moved_or_turned_off(
 ) -> None:
     settings = Settings.from_env({"BOT_ENV": "test", **env})
     assert (settings.event_spool_dir, settings.event_spool_max_mb) == (folder, megabytes)
+
+
+def test_evidence_settings_default_to_a_local_directory_and_office_types() -> None:
+    settings = Settings.from_env({})
+    assert settings.evidence_dir == "var/evidence" and settings.evidence_s3_bucket is None
+    assert settings.evidence_max_mb == 20 and settings.evidence_window_minutes == 10
+    assert "image/*" in settings.evidence_types and "application/pdf" in settings.evidence_types
+
+
+def test_evidence_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "EVIDENCE_S3_BUCKET": "tidtam-evidence",
+            "EVIDENCE_S3_ENDPOINT_URL": "https://minio.example.go.th/",
+            "EVIDENCE_MAX_MB": "5",
+            "EVIDENCE_TYPES": "image/* , application/PDF",
+            "EVIDENCE_WINDOW_MINUTES": "30",
+        }
+    )
+    assert settings.evidence_s3_bucket == "tidtam-evidence"
+    assert settings.evidence_s3_endpoint_url == "https://minio.example.go.th"
+    assert settings.evidence_max_mb == 5 and settings.evidence_window_minutes == 30
+    assert settings.evidence_types == ("image/*", "application/pdf")
+    with pytest.raises(SettingsError, match="EVIDENCE_TYPES"):
+        Settings.from_env({"EVIDENCE_TYPES": "pdf"})
+    with pytest.raises(SettingsError, match="EVIDENCE_MAX_MB"):
+        Settings.from_env({"EVIDENCE_MAX_MB": "0"})
+    with pytest.raises(SettingsError, match="EVIDENCE_S3_ENDPOINT_URL"):
+        Settings.from_env({"EVIDENCE_S3_ENDPOINT_URL": "minio:9000"})

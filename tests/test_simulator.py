@@ -144,3 +144,20 @@ def test_the_1_july_2024_summary_in_the_demo_is_a_mention_line_and_one_card(demo
     assert text["substitution"]  # the supervisors and owners are still tagged
     assert card["type"] == "flex" and "สรุปงาน" in card["altText"]
     assert "มิ.ย. 2567" in json.dumps(card["contents"], ensure_ascii=False)
+def test_a_photo_sent_in_the_simulator_is_fetched_and_attached_as_evidence(demo: Demo) -> None:
+    text = "เพิ่มงาน ติดประกาศ @สมชาย กำหนด 28 มิ.ย. 2567"
+    demo.say("supervisor", text, [{"key": "officer1", "index": text.index("@"), "length": 6}])
+    number = int(text_of(demo.bot_entries()[0]).split("#", 1)[1].split()[0])
+    demo.say("officer1", f"แนบหลักฐาน #{number}")
+    demo.bot_entries()
+
+    demo.send_file("officer1", "board.png", menu_image(), "image/png")
+
+    [answer] = demo.bot_entries()
+    assert "📎 แนบ photo-" in text_of(answer) and f"กับงาน #{number} แล้ว (รวม 1 ไฟล์)" in (
+        text_of(answer)
+    )
+    _, data = demo.call("transcript?after=0")
+    [photo] = [e for e in data["entries"] if e["messages"][0].get("type") == "image"]
+    with urllib.request.urlopen(demo.base_url + photo["messages"][0]["url"], timeout=15) as shown:
+        assert shown.read() == menu_image()

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.demo import Demo
+from tests.support.web import repository_root
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # CI installs Chromium and Playwright and sets this, so there the test cannot silently skip.
@@ -143,3 +144,21 @@ def test_the_report_link_in_the_demo_is_a_link_that_downloads(
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_attach_a_photo_from_the_page(page: sync_api.Page, demo: Demo) -> None:
+    expect = sync_api.expect
+    page.goto(demo.base_url + "/simulator")
+    page.select_option("#who", "supervisor")
+    page.fill("#input", "เพิ่มงาน ทำป้ายประกาศ @สมชาย กำหนด 28 มิ.ย. 2567")
+    page.press("#input", "Enter")
+    expect(page.locator(".row[data-kind=bot]").last).to_contain_text("เพิ่มงาน #", timeout=15_000)
+    page.select_option("#who", "officer1")
+    page.locator("#quick button", has_text="แนบหลักฐาน").click()
+    expect(page.locator(".row[data-kind=bot]").last).to_contain_text("ส่งรูปหรือไฟล์", timeout=15_000)
+
+    page.set_input_files("#attachFile", str(repository_root() / "docs/images/simulator-status.png"))
+
+    expect(page.locator(".row[data-kind=user] img.photo").last).to_be_visible(timeout=15_000)
+    answer = page.locator(".row[data-kind=bot]").last
+    expect(answer).to_contain_text("(รวม 1 ไฟล์)", timeout=15_000)

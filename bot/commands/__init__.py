@@ -9,6 +9,7 @@ from bot.commands import (
     calendar_days,
     calendar_feed,
     deliveries,
+    evidence,
     exports,
     help,
     ita,
@@ -25,6 +26,7 @@ from bot.router import Router
 FEATURES: tuple[ModuleType, ...] = (
     help,
     tasks,
+    evidence,
     status,
     people,
     meetings,

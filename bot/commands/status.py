@@ -104,7 +104,12 @@ def _topic_card(topic: TopicStatus, month_label: str) -> TopicCard:
     """One topic's numbers worded for its status bubble."""
     late_lines = [
         texts.status_late_line(
-            late.number, late.title, ", ".join(late.owners), late.days_late, late.months_late
+            late.number,
+            late.title,
+            ", ".join(late.owners),
+            late.days_late,
+            late.months_late,
+            late.evidence,
         )
         for late in topic.late[:MAX_LATE_LINES]
     ]
@@ -129,6 +134,7 @@ class LateTask:
     owners: list[str]
     days_late: int
     months_late: list[str] = field(default_factory=list)  # a monthly duty's months not done
+    evidence: int = 0  # evidence files attached (📎)
 
 
 @dataclass
@@ -151,6 +157,7 @@ def summarize(
     everyone = store.people(session, chain.from_iterable(owners.values()))
     names = {person_id: display_name(person) for person_id, person in everyone.items()}
     reported = store.reporters_by_task(session, task_ids, month)
+    evidence = store.evidence_counts(session, task_ids)
     topic_ids = {task.topic_id for task in tasks if task.topic_id is not None}
     topics: dict[int | None, Topic] = {}
     if topic_ids:
@@ -177,6 +184,7 @@ def summarize(
                     [names.get(o, "?") for o in task_owners],
                     (today - task.due_date).days,
                     _months_late(session, task, today),
+                    evidence.get(task.id, 0),
                 )
             )
         started = task.start_date is None or task.start_date <= today

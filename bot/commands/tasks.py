@@ -41,7 +41,7 @@ _PERCENT = re.compile(r"(?P<percent>[0-9]{1,3})\s*(?:%|เปอร์เซ็�
 _KEYWORDS = re.compile(r"(?:^|(?<=\s))(กำหนดส่ง|กำหนด|หน่วยงาน|ประเด็นที่|ประเด็น)(?=\s|[0-9]|$)")
 _UNTIL = re.compile(r"\s+ถึง\s+")
 _STOP_WORDS = frozenset({"หยุด", "ปิด", "stop"})
-MAX_TASKS_WITH_BUTTONS = 3  # my tasks: 3 buttons for each of the soonest three (13 at most)
+MAX_TASKS_WITH_BUTTONS = 3  # my tasks: 4 buttons for each of the soonest three (13 at most)
 
 
 @command(
@@ -189,6 +189,7 @@ def my_tasks(ctx: Context) -> Reply:
         return texts.my_tasks_none()
     mine.sort(key=lambda task: (task.due_date or date.max, task.id or 0))
     reported = store.reporters_by_task(ctx.session, [t.id for t in mine if t.id], ctx.month)
+    evidence = store.evidence_counts(ctx.session, [t.id for t in mine if t.id])
     progress = _duty_progress(ctx, mine)
     soonest = [
         button
@@ -196,7 +197,7 @@ def my_tasks(ctx: Context) -> Reply:
         for button in task_buttons(task, ctx.today, numbered=True)
     ]
     if ctx.group is not None:
-        lines = [_task_line(ctx, task, reported, progress) for task in mine]
+        lines = [_task_line(ctx, task, reported, progress, evidence) for task in mine]
         return text(texts.my_tasks(lines, None), [*soonest, "สถานะ"])
     names = {g.id: g.name or g.line_group_id[-6:] for g in store.groups_of(ctx.session, ctx.sender)}
     lines = []
@@ -204,12 +205,15 @@ def my_tasks(ctx: Context) -> Reply:
         in_group = [task for task in mine if home.get(task.id) == group_id]
         if in_group:
             lines.append(texts.group_heading(names.get(group_id, "")))
-            lines.extend(_task_line(ctx, task, reported, progress) for task in in_group)
+            lines.extend(
+                _task_line(ctx, task, reported, progress, evidence) for task in in_group
+            )
     return text(texts.my_tasks(lines, None), soonest)
 
 
 def task_buttons(task: Task, today: date, *, numbered: bool = False) -> list[Action]:
-    """Buttons that act on one open task: done (asks first), report, move the due date.
+    """Buttons that act on one open task: done (asks first), report, move the due date,
+    attach evidence (📎).
 
     Each carries the words of the command it stands for, so a tap meets the same checks and
     answers as typing it; `numbered` labels them with the task's number (several tasks).
@@ -227,6 +231,7 @@ def task_buttons(task: Task, today: date, *, numbered: bool = False) -> list[Act
     if task.due_date is not None and duties.rule_of(task) is None:
         move = DatePick(label(texts.BUTTON_MOVE), f"เลื่อน #{number}", task.due_date, today)
         found.append(move)
+    found.append(Postback(label(texts.BUTTON_ATTACH), f"แนบหลักฐาน #{number}"))
     return found
 
 
@@ -235,8 +240,10 @@ def _task_line(
     task: Task,
     reported: dict[int, set[int]],
     progress: dict[int, DutyProgress],
+    evidence: dict[int, int],
 ) -> str:
-    """One task in a list: number, title, period, how far the due date is, reported or not."""
+    """One task in a list: number, title, period, how far the due date is, reported or not,
+    how many evidence files."""
     assert task.id is not None
     when = (
         format_period(task.start_date or task.due_date, task.due_date)
@@ -252,7 +259,12 @@ def _task_line(
         when += " · " + texts.duty_progress(duty.done_count, duty.total, late)
     due = texts.due_phrase((task.due_date - ctx.today).days) if task.due_date else None
     return texts.my_task_line(
-        task.id, task.title, when, due, ctx.sender.id in reported.get(task.id, set())
+        task.id,
+        task.title,
+        when,
+        due,
+        ctx.sender.id in reported.get(task.id, set()),
+        evidence.get(task.id, 0),
     )
 
 

@@ -79,4 +79,4 @@ def test_a_busy_group_s_status_is_one_short_card_with_a_link_to_the_web_view(
     assert "และอีก 7 รายการ" in bubble
     action = contents["footer"]["contents"][0]["action"]
     assert action["type"] == "uri" and "/dashboard/" in action["uri"]
-    assert [data for _, data in buttons(card)][0] == f"ยืนยันเสร็จ #{numbers[0]}"
+    assert next(data for _, data in buttons(card)) == f"ยืนยันเสร็จ #{numbers[0]}"

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,6 +49,19 @@ class Demo:
         """Type a message as a demo person."""
         status, answer = self.call("say", {"who": who, "text": text, "mentions": mentions or []})
         assert status == 200 and answer["callback_status"] == 200, answer
+
+    def send_file(self, who: str, name: str, data: bytes, content_type: str) -> None:
+        """Send a photo or file as a demo person (the page posts the file's bytes the same way)."""
+        query = urllib.parse.urlencode({"who": who, "name": name, "chat": "group"})
+        request = urllib.request.Request(
+            f"{self.base_url}/simulator/api/upload?{query}",
+            data=data,
+            headers={"Content-Type": content_type},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=15) as response:
+            answer = json.loads(response.read())
+        assert answer["callback_status"] == 200, answer
 
     def bot_entries(self, wanted: int = 1) -> list[dict[str, Any]]:
         """Wait (bounded) for `wanted` new bot lines in the transcript."""

@@ -165,3 +165,42 @@ def postback(
     return _envelope(
         "postback", _source(user_id, group_id), None, replyToken="rt-" + event_id(), postback=body
     )
+
+
+def image_message(
+    user_id: str,
+    group_id: str | None = GROUP,
+    *,
+    message_id: str | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """A photo sent in a chat, as LINE's webhook shows it (the bytes wait at LINE's data host)."""
+    message = {
+        "id": message_id or str(next(_counter)),
+        "type": "image",
+        "quoteToken": "q-" + event_id(),
+        "contentProvider": {"type": "line"},
+    }
+    return _envelope(
+        "message", _source(user_id, group_id), at, replyToken="rt-" + event_id(), message=message
+    )
+
+
+def file_message(
+    user_id: str,
+    file_name: str,
+    file_size: int,
+    group_id: str | None = GROUP,
+    *,
+    message_id: str | None = None,
+) -> dict[str, Any]:
+    """A file (PDF, Word …) sent in a chat: LINE says its name and size, not its bytes."""
+    message = {
+        "id": message_id or str(next(_counter)),
+        "type": "file",
+        "fileName": file_name,
+        "fileSize": file_size,
+    }
+    return _envelope(
+        "message", _source(user_id, group_id), None, replyToken="rt-" + event_id(), message=message
+    )

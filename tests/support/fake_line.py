@@ -32,6 +32,14 @@ class RecordedRequest:
         return self.headers.get("x-line-retry-key")
 
 
+@dataclass(frozen=True)
+class Binary:
+    """A body that is not JSON: content people sent (a photo, a PDF), with its type."""
+
+    data: bytes
+    content_type: str
+
+
 @dataclass
 class ScriptedAnswer:
     """A programmed answer for the next matching request(s)."""
@@ -67,6 +75,8 @@ class FakeLine:
         self._accepted_retry_keys: set[str] = set()
         self.used_reply_tokens: set[str] = set()  # LINE takes each reply token once
         self.rich_menus = FakeRichMenus()
+        # What people sent, by message id: LINE's data host serves it (GET …/content).
+        self.contents: dict[str, Binary] = {}
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(
@@ -119,6 +129,11 @@ class FakeLine:
                 )
             )
 
+    def add_content(self, message_id: str, data: bytes, content_type: str) -> None:
+        """Keep content as if someone had sent it in a message with this id."""
+        with self._lock:
+            self.contents[message_id] = Binary(data, content_type)
+
     def requests_to(self, path_prefix: str, method: str = "POST") -> list[RecordedRequest]:
         """Recorded requests whose path starts with `path_prefix`."""
         with self._lock:
@@ -149,6 +164,11 @@ class FakeLine:
     def _default_answer(self, request: RecordedRequest) -> tuple[int, Any]:
         """What real LINE answers, including 409 for a retry key it already accepted."""
         path = request.path
+        if request.on_data_host and path.startswith("/v2/bot/message/"):
+            message_id = path.removeprefix("/v2/bot/message/").removesuffix("/content")
+            with self._lock:
+                content = self.contents.get(message_id)
+            return (200, content) if content is not None else (404, {"message": "Not found"})
         if request.on_data_host or self.rich_menus.handles(path):
             content_type = request.headers.get("content-type", "")
             return self.rich_menus.answer(
@@ -238,11 +258,16 @@ class FakeLine:
                     status, answer, headers = scripted.status, scripted.body, scripted.headers
                 else:
                     (status, answer), headers = fake._default_answer(recorded), {}
-                binary = isinstance(answer, bytes)  # a rich menu image, downloaded
-                payload = answer if binary else json.dumps(answer).encode()
+                content_type = "application/json"
+                if isinstance(answer, Binary):  # content someone sent
+                    payload, content_type = answer.data, answer.content_type
+                elif isinstance(answer, bytes):  # a rich menu image, downloaded
+                    payload, content_type = answer, "image/png"
+                else:
+                    payload = json.dumps(answer).encode()
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "image/png" if binary else "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     for name, value in headers.items():
                         self.send_header(name, value)

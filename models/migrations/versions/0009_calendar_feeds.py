@@ -4,7 +4,7 @@ A group's feed (meetings, deadlines) or a person's (their own deadlines across g
 link carries the row's id, signed; revoked_at ends every copy of it.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-30 06:45:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import models.types
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
