@@ -163,11 +163,7 @@ class Simulator:
         if mentionees:
             message["mention"] = {"mentionees": mentionees}
         # The rich menu lives in the 1:1 chat with the bot: its taps come from there.
-        source = (
-            {"type": "user", "userId": sender.user_id}
-            if one_to_one
-            else {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
-        )
+        source = _source(sender, one_to_one)
         event = self._envelope("message", source)
         event["message"] = message
         to = BOT_NAME if one_to_one else ""
@@ -195,11 +191,7 @@ class Simulator:
         body: dict[str, Any] = {"data": data}
         if params:
             body["params"] = {str(key): str(value) for key, value in params.items()}
-        source = (
-            {"type": "user", "userId": sender.user_id}
-            if one_to_one
-            else {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
-        )
+        source = _source(sender, one_to_one)
         event = self._envelope("postback", source)
         event["postback"] = body
         to = BOT_NAME if one_to_one else ""
@@ -240,11 +232,7 @@ class Simulator:
             name = file_name or "file"
             message = {"id": message_id, "type": "file", "fileName": name, "fileSize": len(data)}
             shown = {"type": "file", "fileName": name, "fileSize": len(data)}
-        source = (
-            {"type": "user", "userId": sender.user_id}
-            if one_to_one
-            else {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
-        )
+        source = _source(sender, one_to_one)
         event = self._envelope("message", source)
         event["message"] = message
         self._add("user", sender.name, [shown], to=BOT_NAME if one_to_one else "")
@@ -340,3 +328,10 @@ class Simulator:
         at = self.clock().astimezone(UTC).isoformat()
         with self._lock:
             self.transcript.append(Entry(next(self._numbers), kind, sender, messages, at, via, to))
+
+
+def _source(sender: DemoPerson, one_to_one: bool) -> dict[str, Any]:
+    """Where a demo person's event comes from: the 1:1 chat with the bot, or the demo group."""
+    if one_to_one:
+        return {"type": "user", "userId": sender.user_id}
+    return {"type": "group", "groupId": DEMO_GROUP_ID, "userId": sender.user_id}
