@@ -26,7 +26,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot import export, feeds, texts
+from bot import export, feeds, pages, texts
 from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
@@ -223,9 +223,26 @@ def create_app(
         response.headers["Cache-Control"] = "private, max-age=300"
         return response
 
+    @app.get("/dashboard/<token>")
+    def dashboard(token: str) -> Response:
+        """The officials' web view of the groups a signed link names; 403 forged, 410 expired."""
+        return _page(pages.dashboard(services.engine, settings, token, now()))
+
+    @app.get("/public/<slug>")
+    def public_progress(slug: str) -> Response:
+        """The public progress page; 404 unless an admin has published it under this slug."""
+        return _page(pages.public(services.engine, settings, slug, now()))
+
     if simulator is not None:
         _add_simulator_routes(app, simulator, settings)
     return app
+
+
+def _page(found: pages.Page) -> Response:
+    """A rendered page as a Flask response, with its headers."""
+    response = Response(found.body, status=found.status, mimetype=found.mimetype)
+    response.headers.update(found.headers)
+    return response
 
 
 def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) -> None:

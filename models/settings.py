@@ -23,6 +23,9 @@ DEMO_CHANNEL_SECRET = "tidtam-demo-channel-secret"
 DEMO_ACCESS_TOKEN = "tidtam-demo-access-token"
 
 _LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+# The last part of the public progress page's address: /public/<slug>, kept stable for links.
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+DEFAULT_AGENCY_SLUG = "ita"
 
 
 class SettingsError(ValueError):
@@ -49,6 +52,8 @@ class Settings:
     # Where webhook bodies wait while the database cannot take them (None: answer 500 instead).
     event_spool_dir: str | None = DEFAULT_EVENT_SPOOL_DIR
     event_spool_max_mb: int = 64
+    agency_name: str = ""  # shown on the public progress page and its printout
+    agency_slug: str = DEFAULT_AGENCY_SLUG  # GET /public/<slug>
 
     @property
     def is_production(self) -> bool:
@@ -121,6 +126,12 @@ class Settings:
                 )
 
         spool_dir = get("EVENT_SPOOL_DIR") or DEFAULT_EVENT_SPOOL_DIR
+        agency_slug = get("AGENCY_SLUG") or DEFAULT_AGENCY_SLUG
+        if not _SLUG.match(agency_slug):
+            raise SettingsError(
+                "AGENCY_SLUG must be lowercase letters, digits and hyphens (at most 63), "
+                f"not {agency_slug!r}"
+            )
         return cls(
             line_channel_secret=secret,
             line_channel_access_token=token,
@@ -137,6 +148,8 @@ class Settings:
             public_base_url=public_base_url,
             event_spool_dir=None if spool_dir.lower() == "off" else spool_dir,
             event_spool_max_mb=_positive_int(env, "EVENT_SPOOL_MAX_MB", 64, most=100_000),
+            agency_name=get("AGENCY_NAME")[:200],
+            agency_slug=agency_slug,
         )
 
 

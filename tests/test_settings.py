@@ -88,3 +88,14 @@ def test_the_event_spool_is_on_by_default_and_can_be_moved_or_turned_off(
 ) -> None:
     settings = Settings.from_env({"BOT_ENV": "test", **env})
     assert (settings.event_spool_dir, settings.event_spool_max_mb) == (folder, megabytes)
+
+
+def test_the_public_page_has_a_stable_slug_and_the_agencys_name() -> None:
+    assert Settings.from_env({}).agency_slug == "ita"
+    settings = Settings.from_env(
+        {"AGENCY_SLUG": "satengnok", "AGENCY_NAME": " เทศบาลเมืองสะเตงนอก "}
+    )
+    assert (settings.agency_slug, settings.agency_name) == ("satengnok", "เทศบาลเมืองสะเตงนอก")
+    for bad in ("Sateng", "a/b", "-x", "x" * 64):
+        with pytest.raises(SettingsError, match=r"^AGENCY_SLUG must be"):
+            Settings.from_env({"AGENCY_SLUG": bad})

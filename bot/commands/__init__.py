@@ -8,6 +8,7 @@ from types import ModuleType
 from bot.commands import (
     calendar_days,
     calendar_feed,
+    dashboard,
     deliveries,
     exports,
     help,
@@ -35,6 +36,7 @@ FEATURES: tuple[ModuleType, ...] = (
     ita,
     procurement,
     exports,
+    dashboard,
 )
 
 
