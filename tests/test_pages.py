@@ -20,8 +20,6 @@ from models.tables import (
     Person,
     ProgressReport,
     Task,
-    TaskKind,
-    TaskStatus,
     Topic,
     Unit,
 )
@@ -30,6 +28,7 @@ from scheduler.duties import progress
 from scheduler.recurrence import Recurrence
 from tests.support.chat import Chat, add_task, name_supervisor, said
 from tests.support.events import ADMIN, GROUP, OFFICER_A, OFFICER_B, OTHER_GROUP, SUPERVISOR
+from tests.support.pages import bars, database_counts, section, totals
 from tests.support.web import PUBLIC_BASE_URL, MutableClock
 
 OTHER_OFFICER = "U" + "f0" * 16
@@ -41,47 +40,6 @@ def dashboard_path(chat: Chat, by: str = SUPERVISOR, group: str | None = GROUP) 
     found = re.search(re.escape(PUBLIC_BASE_URL) + r"(/dashboard/\S+)", answer)
     assert found, answer
     return found.group(1)
-
-
-def bars(html: str) -> dict[str, tuple[int, int, int]]:
-    """Per topic number on the page: (done, open, late) as its bar says."""
-    return {
-        number: (int(done), int(open_), int(late))
-        for number, done, open_, late in re.findall(
-            r'data-topic="(\d+)" data-done="(\d+)" data-open="(\d+)" data-late="(\d+)"', html
-        )
-    }
-
-
-def section(html: str, name: str) -> str:
-    """One section of the page, by its id."""
-    return html.split(f'id="{name}"', 1)[1].split("</section>", 1)[0]
-
-
-def database_counts(engine: Engine, line_group_id: str, today: date) -> dict[str, Any]:
-    """What the page must say, counted straight from the tables (not through bot.overview)."""
-    with Session(engine) as session:
-        group = session.exec(
-            select(ChatGroup).where(ChatGroup.line_group_id == line_group_id)
-        ).one()
-        tasks = list(
-            session.exec(
-                select(Task).where(Task.group_id == group.id, Task.kind != TaskKind.MEASURE.value)
-            )
-        )
-        numbers = {t.id: t.number for t in session.exec(select(Topic))}
-    per_topic: dict[str, list[int]] = {}
-    late = set()
-    for task in tasks:
-        counts = per_topic.setdefault(str(numbers.get(task.topic_id, 0)), [0, 0, 0])
-        if task.status == TaskStatus.DONE.value:
-            counts[0] += 1
-        elif task.status == TaskStatus.OPEN.value:
-            counts[1] += 1
-            if task.due_date is not None and task.due_date < today:
-                counts[2] += 1
-                late.add(task.id)
-    return {"topics": {k: tuple(v) for k, v in per_topic.items()}, "late": late}
 
 
 def bind_plan(engine: Engine, line_group_id: str, now: datetime) -> None:
@@ -109,17 +67,11 @@ def test_the_numbers_on_the_page_are_the_databases(
 
     html = client.get(dashboard_path(chat)).get_data(as_text=True)
 
-    expected = database_counts(imported, GROUP, today)
-    assert bars(section(html, "topics")) == {
-        number: counts for number, counts in expected["topics"].items() if sum(counts[:2])
-    }
+    expected = database_counts(imported, today, line_group_id=GROUP)
+    assert bars(section(html, "topics")) == expected["topics"]
     on_page = {int(n) for n in re.findall(r'data-task="(\d+)" data-days', section(html, "late"))}
     assert on_page == expected["late"] and late in on_page and done not in on_page
-    totals = re.search(r'id="totals" data-done="(\d+)" data-open="(\d+)" data-late="(\d+)"', html)
-    assert totals is not None
-    assert tuple(map(int, totals.groups())) == tuple(
-        sum(c[i] for c in expected["topics"].values()) for i in range(3)
-    )
+    assert totals(html) == expected["totals"]
     assert "ติดต่อร้านป้ายแล้ว" in html  # the report, under its task
     assert "83.72" in section(html, "ita")  # the ITA 2566 overall score, beside the plan
 
