@@ -127,6 +127,8 @@ def create_demo_app(
         demo_mode=True,
         # The demo knows its own address: its links (the report download) work out of the box.
         public_base_url=settings.public_base_url or self_url.rstrip("/"),
+        # The public progress page names the agency whose plan the demo imported.
+        agency_name=settings.agency_name or _agency_of(plan_path),
     )
     clock = DemoClock(start)
     simulator = Simulator(settings.line_channel_secret, clock)
@@ -153,6 +155,11 @@ def create_demo_app(
             )
         )
     return app
+
+
+def _agency_of(plan_path: Path | None) -> str:
+    """The agency a plan file belongs to ("" without one)."""
+    return load_plan(plan_path).agency if plan_path is not None and plan_path.exists() else ""
 
 
 def _saved_clock(engine: Engine) -> datetime | None:

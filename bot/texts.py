@@ -1093,3 +1093,63 @@ def evidence_count(count: int) -> str:
     """The 📎 mark on a task line (nothing when there is no evidence)."""
     return f" · 📎 {count}" if count else ""
 
+
+
+# --- The web view and the public page (bot.pages, bot.commands.dashboard) -----------------
+# The pages' own headings live in bot/templates/; these are the sentences the chat says, and
+# the refusal pages' words, which name the chat command that makes a new link.
+
+DASHBOARD_SCOPE_GROUP = "งานของกลุ่มนี้"
+DASHBOARD_NO_PUBLIC_URL = "ยังสร้างลิงก์แดชบอร์ดไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน"
+DASHBOARD_NO_GROUPS = "คุณยังไม่ได้อยู่ในกลุ่มที่มี “ติดตาม” พิมพ์ แดชบอร์ด ในกลุ่ม LINE ของงานได้เลย"
+
+
+def dashboard_scope_groups(count: int) -> str:
+    """The web view of several groups (1:1 chat)."""
+    return f"{count} กลุ่มที่คุณดูแล" if count != 1 else "กลุ่มที่คุณดูแล"
+
+
+def dashboard_link(scope: str, url: str, hours: int) -> str:
+    """The signed link to the officials' web view."""
+    return (
+        f"📈 แดชบอร์ดแผน ITA ({scope})\n{url}\n"
+        "ความคืบหน้ารายประเด็นและหน่วยงาน งานล่าช้า ผู้ยังไม่รายงาน รายงานของแต่ละงาน และคะแนน ITA\n"
+        f"ลิงก์ใช้ได้ {hours} ชั่วโมง อย่าส่งต่อให้คนนอก"
+    )
+
+
+PUBLISH_NO_PUBLIC_URL = "ยังเผยแพร่ไม่ได้: ผู้ดูแลระบบต้องตั้งค่า PUBLIC_BASE_URL (ที่อยู่เว็บของบอท) ก่อน"
+
+
+def publish_on(url: str, already: bool) -> str:
+    """The public progress page is (or was already) on."""
+    head = "🌐 หน้าความคืบหน้าสาธารณะเปิดอยู่แล้ว" if already else "🌐 เปิดหน้าความคืบหน้าสาธารณะแล้ว"
+    return (
+        f"{head}\n{url}\n"
+        "แสดงประเด็น มาตรการ ขั้นตอน สถานะ และวันที่เสร็จ โดยไม่มีชื่อบุคคลหรือข้อความแชท "
+        "นำลิงก์นี้ไปใส่ในเว็บไซต์หน่วยงานได้ (ลิงก์ไม่เปลี่ยน) ปิดได้ด้วย เผยแพร่ความคืบหน้า ปิด"
+    )
+
+
+def publish_off(already: bool) -> str:
+    """The public progress page is (or was already) off."""
+    if already:
+        return "หน้าความคืบหน้าสาธารณะปิดอยู่แล้ว เปิดได้ด้วย เผยแพร่ความคืบหน้า เปิด"
+    return "🔒 ปิดหน้าความคืบหน้าสาธารณะแล้ว ลิงก์เดิมจะแสดงว่าไม่พบหน้า เปิดอีกครั้งได้ด้วย เผยแพร่ความคืบหน้า เปิด"
+
+
+def publish_state(url: str | None) -> str:
+    """Whether the public progress page is on (asked without เปิด/ปิด)."""
+    if url is None:
+        return "หน้าความคืบหน้าสาธารณะปิดอยู่ เปิดได้ด้วย เผยแพร่ความคืบหน้า เปิด"
+    return f"หน้าความคืบหน้าสาธารณะเปิดอยู่: {url}\nปิดได้ด้วย เผยแพร่ความคืบหน้า ปิด"
+
+
+PAGE_LINK_FORGED_TITLE = "ลิงก์ไม่ถูกต้อง"
+PAGE_LINK_FORGED = "ลิงก์แดชบอร์ดนี้ไม่ถูกต้องหรือถูกแก้ไข — พิมพ์ แดชบอร์ด ในแชท LINE เพื่อรับลิงก์ใหม่"
+PAGE_LINK_EXPIRED_TITLE = "ลิงก์หมดอายุ"
+PAGE_LINK_EXPIRED = "ลิงก์แดชบอร์ดนี้หมดอายุแล้ว (ใช้ได้ 24 ชั่วโมง) — พิมพ์ แดชบอร์ด ในแชท LINE เพื่อรับลิงก์ใหม่"
+PAGE_NOT_PUBLISHED_TITLE = "ไม่พบหน้านี้"
+PAGE_NOT_PUBLISHED = "ไม่พบหน้าความคืบหน้าที่ขอ หรือหน่วยงานยังไม่ได้เผยแพร่"
+PAGE_MONTH_PLANNED = "ครบกำหนด"  # the month chart's legend
+PAGE_MONTH_DONE = "เสร็จแล้ว"

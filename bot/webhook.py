@@ -27,7 +27,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot import export, feeds, texts
+from bot import export, feeds, pages, texts
 from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
@@ -241,6 +241,15 @@ def create_app(
         if found.filename:
             response.headers["Content-Disposition"] = _attachment(found.filename)
         return response
+    @app.get("/dashboard/<token>")
+    def dashboard(token: str) -> Response:
+        """The officials' web view of the groups a signed link names; 403 forged, 410 expired."""
+        return _page(pages.dashboard(services.engine, settings, token, now()))
+
+    @app.get("/public/<slug>")
+    def public_progress(slug: str) -> Response:
+        """The public progress page; 404 unless an admin has published it under this slug."""
+        return _page(pages.public(services.engine, settings, slug, now()))
 
     if simulator is not None:
         _add_simulator_routes(app, simulator, settings)
@@ -251,6 +260,11 @@ def _attachment(filename: str) -> str:
     """A Content-Disposition for any file name (Thai ones too: RFC 6266's filename*)."""
     fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+def _page(found: pages.Page) -> Response:
+    """A rendered page as a Flask response, with its headers."""
+    response = Response(found.body, status=found.status, mimetype=found.mimetype)
+    response.headers.update(found.headers)
+    return response
 
 
 def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) -> None:

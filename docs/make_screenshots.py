@@ -1,4 +1,8 @@
-"""Refresh the README's simulator screenshots: python docs/make_screenshots.py (needs Chromium)."""
+"""Refresh the README's screenshots: python docs/make_screenshots.py [chat|pages] (needs Chromium).
+
+`chat`: the simulator's status card and meeting reminder; `pages`: the web view on a 360 px
+phone and a 1280 px desktop, and the public progress page as printed on A4. Default: both.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import expect, sync_playwright
 from waitress.server import create_server
@@ -25,7 +30,16 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def main() -> None:
-    """Run a scripted demo conversation in headless Chromium and save two screenshots."""
+    """Run a scripted demo conversation in headless Chromium and save the screenshots asked for."""
+    wanted = set(sys.argv[1:]) or {"chat", "pages"}
+    if "chat" in wanted:
+        chat()
+    if "pages" in wanted:
+        pages()
+
+
+def demo_server() -> tuple[str, Any]:
+    """A fresh demo (new database) served on a free port; its address and server."""
     database = Path(tempfile.mkdtemp()) / "screenshots.db"
     settings = Settings.from_env({"DATABASE_URL": f"sqlite:///{database}"})
     upgrade(make_engine(settings.database_url))
@@ -35,6 +49,12 @@ def main() -> None:
     base_url = f"http://127.0.0.1:{port}"
     server = create_server(create_demo_app(settings, base_url), host="127.0.0.1", port=port)
     threading.Thread(target=server.run, daemon=True).start()
+    return base_url, server
+
+
+def chat() -> None:
+    """The simulator: a status card, and the meeting reminder of Monday 17 June 2024."""
+    base_url, server = demo_server()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -71,6 +91,42 @@ def main() -> None:
         browser.close()
     server.close()
     print(f"wrote {IMAGES / 'simulator-status.png'} and {IMAGES / 'simulator-reminder.png'}")
+
+
+def pages() -> None:
+    """The web view on 1 July 2024 from a real แดชบอร์ด link; the public page in print."""
+    base_url, server = demo_server()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        page = browser.new_page(viewport={"width": 520, "height": 860})
+        page.goto(base_url + "/simulator")
+        page.fill("#gotoDate", "2024-07-01")
+        page.fill("#gotoTime", "09:00")
+        page.click("#goto")
+        expect(page.locator(".row[data-via=push]").last).to_contain_text("ก.ค.", timeout=30_000)
+        links = {}
+        for who, text in (("supervisor", "แดชบอร์ด"), ("admin", "เผยแพร่ความคืบหน้า เปิด")):
+            page.select_option("#who", who)
+            page.fill("#input", text)
+            page.press("#input", "Enter")
+            link = page.locator(".row[data-kind=bot] a.link").last
+            expect(link).to_contain_text("/dashboard/" if who == "supervisor" else "/public/")
+            links[who] = str(link.get_attribute("href"))
+        phone = browser.new_page(viewport={"width": 360, "height": 1500}, device_scale_factor=2)
+        phone.goto(links["supervisor"])
+        phone.screenshot(path=str(IMAGES / "dashboard-phone.png"))
+        desktop = browser.new_page(viewport={"width": 1280, "height": 1180})
+        desktop.goto(links["supervisor"])
+        desktop.screenshot(path=str(IMAGES / "dashboard-desktop.png"))
+        a4 = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+        a4.goto(links["admin"])
+        a4.emulate_media(media="print")
+        a4.screenshot(path=str(IMAGES / "public-print.png"))
+        browser.close()
+    server.close()
+    print(f"wrote dashboard-phone.png, dashboard-desktop.png and public-print.png in {IMAGES}")
 
 
 if __name__ == "__main__":

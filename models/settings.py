@@ -33,6 +33,9 @@ DEMO_CHANNEL_SECRET = "tidtam-demo-channel-secret"
 DEMO_ACCESS_TOKEN = "tidtam-demo-access-token"
 
 _LINE_USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+# The last part of the public progress page's address: /public/<slug>, kept stable for links.
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+DEFAULT_AGENCY_SLUG = "ita"
 
 
 class SettingsError(ValueError):
@@ -68,6 +71,8 @@ class Settings:
     evidence_max_mb: int = 20
     evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
     evidence_window_minutes: int = 10
+    agency_name: str = ""  # shown on the public progress page and its printout
+    agency_slug: str = DEFAULT_AGENCY_SLUG  # GET /public/<slug>
 
     @property
     def is_production(self) -> bool:
@@ -155,6 +160,12 @@ class Settings:
                     f"EVIDENCE_TYPES has {pattern!r}, which is not a MIME type like image/* "
                     "or application/pdf"
                 )
+        agency_slug = get("AGENCY_SLUG") or DEFAULT_AGENCY_SLUG
+        if not _SLUG.match(agency_slug):
+            raise SettingsError(
+                "AGENCY_SLUG must be lowercase letters, digits and hyphens (at most 63), "
+                f"not {agency_slug!r}"
+            )
         return cls(
             line_channel_secret=secret,
             line_channel_access_token=token,
@@ -178,6 +189,8 @@ class Settings:
             evidence_max_mb=_positive_int(env, "EVIDENCE_MAX_MB", 20, most=300),
             evidence_types=evidence_types or DEFAULT_EVIDENCE_TYPES,
             evidence_window_minutes=_positive_int(env, "EVIDENCE_WINDOW_MINUTES", 10, most=1440),
+            agency_name=get("AGENCY_NAME")[:200],
+            agency_slug=agency_slug,
         )
 
 

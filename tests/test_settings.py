@@ -117,3 +117,12 @@ def test_evidence_settings_are_read_and_checked() -> None:
         Settings.from_env({"EVIDENCE_MAX_MB": "0"})
     with pytest.raises(SettingsError, match="EVIDENCE_S3_ENDPOINT_URL"):
         Settings.from_env({"EVIDENCE_S3_ENDPOINT_URL": "minio:9000"})
+def test_the_public_page_has_a_stable_slug_and_the_agencys_name() -> None:
+    assert Settings.from_env({}).agency_slug == "ita"
+    settings = Settings.from_env(
+        {"AGENCY_SLUG": "satengnok", "AGENCY_NAME": " เทศบาลเมืองสะเตงนอก "}
+    )
+    assert (settings.agency_slug, settings.agency_name) == ("satengnok", "เทศบาลเมืองสะเตงนอก")
+    for bad in ("Sateng", "a/b", "-x", "x" * 64):
+        with pytest.raises(SettingsError, match=r"^AGENCY_SLUG must be"):
+            Settings.from_env({"AGENCY_SLUG": bad})

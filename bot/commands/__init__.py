@@ -8,6 +8,7 @@ from types import ModuleType
 from bot.commands import (
     calendar_days,
     calendar_feed,
+    dashboard,
     deliveries,
     evidence,
     exports,
@@ -37,6 +38,7 @@ FEATURES: tuple[ModuleType, ...] = (
     ita,
     procurement,
     exports,
+    dashboard,
 )
 
 
