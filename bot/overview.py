@@ -14,7 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from functools import cached_property
 
-from models.tables import ItaScore, ProgressReport, Task, TaskKind, TaskStatus, Topic
+from models.tables import (
+    Evidence,
+    ItaScore,
+    ProgressReport,
+    Task,
+    TaskKind,
+    TaskStatus,
+    Topic,
+)
 from scheduler.duties import DutyProgress
 
 PASS_MARK = 85.0  # the ITA pass mark, as in `คะแนน ITA`
@@ -34,9 +42,19 @@ class PlanRows:
     owners: Mapping[int, Sequence[int]] = field(default_factory=dict)  # task id → person ids
     names: Mapping[int, str] = field(default_factory=dict)  # person id → display name
     reports: Sequence[ProgressReport] = ()
+    evidence: Sequence[Evidence] = ()
+    evidence_links: Mapping[int, str] = field(default_factory=dict)  # evidence id → signed link
     duties: Mapping[int, DutyProgress] = field(default_factory=dict)  # task id → its months
     scores: Sequence[ItaScore] = ()
     tz: tzinfo = UTC  # the zone a completion instant becomes a date in
+
+    @cached_property
+    def evidence_by_task(self) -> dict[int, list[Evidence]]:
+        """The evidence files grouped by task, oldest first."""
+        found: dict[int, list[Evidence]] = defaultdict(list)
+        for item in sorted(self.evidence, key=lambda e: (e.created_at, e.id or 0)):
+            found[item.task_id].append(item)
+        return found
 
     @cached_property
     def reports_by_task(self) -> dict[int, list[ProgressReport]]:
@@ -103,6 +121,16 @@ class Unreported:
 
 
 @dataclass(frozen=True)
+class EvidenceLine:
+    """One evidence file, as the page lists it under its task."""
+
+    name: str
+    size: int
+    added_at: datetime
+    link: str  # a signed link that expires like the page's
+
+
+@dataclass(frozen=True)
 class ReportLine:
     """One progress report, as the page lists it under its task."""
 
@@ -130,6 +158,7 @@ class TaskLine:
     duty_done: int | None = None  # a monthly duty: months done of `duty_total`
     duty_total: int | None = None
     reports: tuple[ReportLine, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -298,8 +327,18 @@ def _task_line(task: Task, rows: PlanRows, today: date, *, private: bool) -> Tas
         )
         for report in rows.reports_by_task.get(task.id, [])
     )
+    evidence = tuple(
+        EvidenceLine(
+            item.file_name,
+            item.size,
+            item.created_at.astimezone(rows.tz),
+            rows.evidence_links[item.id],
+        )
+        for item in rows.evidence_by_task.get(task.id, [])
+        if item.id is not None and item.id in rows.evidence_links
+    )
     owners = tuple(rows.names.get(person, "?") for person in rows.owners.get(task.id, ()))
-    return replace(line, owners=owners, progress=task.progress, reports=reports)
+    return replace(line, owners=owners, progress=task.progress, reports=reports, evidence=evidence)
 
 
 def _measures(

@@ -8,7 +8,7 @@ The web adapter only turns a `Page` into a response: nothing here knows Flask.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import cache
 
@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from bot import duties, store, texts
+from bot import duties, export, store, texts
 from bot.charts import month_chart
 from bot.context import display_name
 from bot.overview import (
@@ -28,7 +28,16 @@ from bot.overview import (
     fiscal_months,
 )
 from models.settings import Settings
-from models.tables import ChatGroup, ItaScore, ProgressReport, Task, TaskKind, Topic, Unit
+from models.tables import (
+    ChatGroup,
+    Evidence,
+    ItaScore,
+    ProgressReport,
+    Task,
+    TaskKind,
+    Topic,
+    Unit,
+)
 from scheduler.duties import DutyProgress, progress
 from scheduler.group_calendar import calendar_for
 from scheduler.links import LinkExpired, LinkForged, read_dashboard_token
@@ -73,7 +82,13 @@ def dashboard(engine: Engine, settings: Settings, token: str, now: datetime) -> 
     today = now.astimezone(settings.timezone).date()
     with Session(engine) as session:
         rows = dashboard_rows(session, group_ids, settings.timezone)
-    view = build_dashboard(rows, today, texts.STATUS_NO_TOPIC)
+    # Served by the bot itself, so the evidence links can be relative: no PUBLIC_BASE_URL needed.
+    links = {
+        item.id: export.evidence_url(settings.line_channel_secret, "", item.id, now=now)
+        for item in rows.evidence
+        if item.id is not None
+    }
+    view = build_dashboard(replace(rows, evidence_links=links), today, texts.STATUS_NO_TOPIC)
     chart = month_chart(view.months, texts.PAGE_MONTH_PLANNED, texts.PAGE_MONTH_DONE)
     body = _render(
         "dashboard.html",
@@ -145,6 +160,11 @@ def dashboard_rows(session: Session, group_ids: Sequence[int], tz: tzinfo) -> Pl
         if task_ids
         else []
     )
+    evidence = (
+        list(session.exec(select(Evidence).where(col(Evidence.task_id).in_(task_ids))))
+        if task_ids
+        else []
+    )
     people = store.people(
         session,
         {person for ids in owners.values() for person in ids}
@@ -159,6 +179,7 @@ def dashboard_rows(session: Session, group_ids: Sequence[int], tz: tzinfo) -> Pl
         owners=owners,
         names={person_id: display_name(person) for person_id, person in people.items()},
         reports=reports,
+        evidence=evidence,
         duties=_duties(session, tasks),
         scores=_latest_scores(session),
         tz=tz,
@@ -253,6 +274,7 @@ def _environment() -> Environment:
     environment.filters["thaidate"] = _thai_date
     environment.filters["thaimonth"] = _thai_month
     environment.filters["be_year"] = to_be_year
+    environment.filters["filesize"] = texts.file_size
     environment.globals["fiscal_months"] = fiscal_months
     return environment
 

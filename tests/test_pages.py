@@ -12,11 +12,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import pages
+from bot import export, pages
 from bot.overview import Bar, MonthPoint, PlanRows, build_public, count, month_points
 from bot.plan.importer import bind_unit
 from models.tables import (
     ChatGroup,
+    Evidence,
     Person,
     ProgressReport,
     Task,
@@ -29,7 +30,7 @@ from scheduler.recurrence import Recurrence
 from tests.support.chat import Chat, add_task, name_supervisor, said
 from tests.support.events import ADMIN, GROUP, OFFICER_A, OFFICER_B, OTHER_GROUP, SUPERVISOR
 from tests.support.pages import bars, database_counts, section, totals
-from tests.support.web import PUBLIC_BASE_URL, MutableClock
+from tests.support.web import CHANNEL_SECRET, PUBLIC_BASE_URL, MutableClock
 
 OTHER_OFFICER = "U" + "f0" * 16
 
@@ -278,3 +279,32 @@ def test_the_public_view_leaves_out_chat_tasks() -> None:
     [public_topic] = view.topics
     assert [s.title for m in public_topic.measures for s in m.steps] == ["ข"]
     assert view.totals.total == 1 and view.fiscal_year == 2567
+
+
+def test_each_task_lists_its_evidence_with_a_link_that_reads_back(
+    chat: Chat, client: FlaskClient, engine: Engine, clock: MutableClock
+) -> None:
+    name_supervisor(chat)
+    number = add_task(chat, "ติดป้ายประกาศ", "30 เม.ย. 2567")
+    with Session(engine) as session:
+        item = Evidence(
+            task_id=number,
+            line_message_id="m-board-photo",
+            file_name="ป้ายหน้าสำนักงาน.jpg",
+            content_type="image/jpeg",
+            size=250_000,
+            sha256="0" * 64,
+            storage_key="tasks/board.jpg",
+            created_at=clock(),
+        )
+        session.add(item)
+        session.commit()
+        evidence_id = item.id
+
+    html = client.get(dashboard_path(chat)).get_data(as_text=True)
+
+    task = html.split(f'data-task="{number}" data-state="open"', 1)[1].split("</li>", 1)[0]
+    assert "ป้ายหน้าสำนักงาน.jpg" in task and "244 KB" in task
+    [link] = re.findall(r'href="(/evidence/[^"]+)"', task)
+    token = link.removeprefix("/evidence/")
+    assert export.read_evidence_token(CHANNEL_SECRET, token, now=clock()) == evidence_id
