@@ -56,10 +56,10 @@ def summary_card(
     ]
     if bars:
         body.append(_caption(bar_caption))
-        body.extend(_bar(bar) for bar in bars[:MAX_TOPICS])
+        body.extend(part for bar in bars[:MAX_TOPICS] for part in _bar(bar))
     if urgent:
         body.append(_caption(texts.card_urgent_heading(len(urgent))))
-        body.extend(_urgent(item) for item in urgent[:MAX_URGENT])
+        body.extend(part for item in urgent[:MAX_URGENT] for part in _urgent(item))
     if more > 0:
         body.append({"type": "text", "text": texts.card_more(more), "size": "xs", "color": _GREY})
     action = (
@@ -90,8 +90,12 @@ def _caption(words: str) -> dict[str, Any]:
     return {"type": "text", "text": words, "size": "xs", "color": _GREY, "margin": "lg"}
 
 
-def _bar(bar: TopicBar) -> dict[str, Any]:
-    """The topic's name and numbers over a bar: green for the fine part, amber for the rest."""
+def _bar(bar: TopicBar) -> list[dict[str, Any]]:
+    """The topic's name and numbers over a bar: green for the fine part, amber for the rest.
+
+    Flat on purpose: a card goes to every busy group at 08:30, and each component costs the
+    LINE SDK time to model and serialise (a nested layout doubled the month-end round).
+    """
     parts: list[dict[str, Any]] = []
     if bar.fine:
         parts.append(_segment(_GREEN, bar.fine))
@@ -99,37 +103,24 @@ def _bar(bar: TopicBar) -> dict[str, Any]:
         parts.append(_segment(_AMBER, bar.total - bar.fine))
     if not parts:
         parts.append(_segment(_TRACK, 1))
-    return {
-        "type": "box",
-        "layout": "vertical",
-        "spacing": "xs",
-        "contents": [
-            {
-                "type": "box",
-                "layout": "horizontal",
-                "contents": [
-                    {"type": "text", "text": bar.title, "size": "xs", "flex": 4, "wrap": True},
-                    {
-                        "type": "text",
-                        "text": f"{bar.fine}/{bar.total}",
-                        "size": "xs",
-                        "flex": 1,
-                        "align": "end",
-                        "color": _GREY,
-                    },
-                ],
-            },
-            {
-                "type": "box",
-                "layout": "horizontal",
-                "spacing": "none",
-                "height": "6px",
-                "cornerRadius": "3px",
-                "backgroundColor": _TRACK,
-                "contents": parts,
-            },
-        ],
-    }
+    return [
+        {
+            "type": "text",
+            "text": f"{bar.title} · {bar.fine}/{bar.total}",
+            "size": "xs",
+            "wrap": True,
+            "margin": "sm",
+        },
+        {
+            "type": "box",
+            "layout": "horizontal",
+            "spacing": "none",
+            "height": "6px",
+            "cornerRadius": "3px",
+            "backgroundColor": _TRACK,
+            "contents": parts,
+        },
+    ]
 
 
 def _segment(colour: str, weight: int) -> dict[str, Any]:
@@ -139,23 +130,25 @@ def _segment(colour: str, weight: int) -> dict[str, Any]:
         "layout": "vertical",
         "flex": weight,
         "backgroundColor": colour,
-        "contents": [{"type": "filler"}],
+        "contents": [],
     }
 
 
-def _urgent(item: UrgentItem) -> dict[str, Any]:
+def _urgent(item: UrgentItem) -> list[dict[str, Any]]:
     """ "#12 title" and why, one under the other."""
-    return {
-        "type": "box",
-        "layout": "vertical",
-        "contents": [
-            {"type": "text", "text": f"#{item.number} {item.title}", "size": "xs", "wrap": True},
-            {
-                "type": "text",
-                "text": item.detail,
-                "size": "xxs",
-                "color": _RED if item.late else _GREY,
-                "wrap": True,
-            },
-        ],
-    }
+    return [
+        {
+            "type": "text",
+            "text": f"#{item.number} {item.title}",
+            "size": "xs",
+            "wrap": True,
+            "margin": "sm",
+        },
+        {
+            "type": "text",
+            "text": item.detail,
+            "size": "xxs",
+            "color": _RED if item.late else _GREY,
+            "wrap": True,
+        },
+    ]
