@@ -229,7 +229,8 @@ def render(name: str, events: Iterable[FeedEvent], tz: tzinfo, now: datetime) ->
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", str(tz))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # An X- property is written as text: say it the way RFC 5545 durations are written.
+    calendar.add("x-published-ttl", f"PT{int(REFRESH.total_seconds()) // 3600}H")
     for item in events:
         event = icalendar.Event()
         event.add("uid", item.uid)

@@ -90,6 +90,7 @@ def test_a_second_parser_reads_the_same_feed(conversation: Say, client: FlaskCli
     set_up(conversation)
     number = add(conversation, "จัดทำคู่มือ", "31 มี.ค. 2567")
     body = client.get(feed_path(conversation)).data.decode()
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in body and "X-PUBLISHED-TTL:PT6H" in body
     parsed = vobject.readOne(body)
     by_uid = {event.uid.value: event for event in parsed.vevent_list}
     assert by_uid[f"task-{number}@tidtam"].dtstart.value == date(2024, 3, 31)
