@@ -323,8 +323,7 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
             )
         except (KeyError, ValueError, TypeError):
             return _error(texts.SIMULATOR_BAD_INPUT), 400
-        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
-        return jsonify(ok=status == 200, callback_status=status), 200
+        return _post_to_callback(simulator, event)
 
     @app.post("/simulator/api/upload")
     def simulator_upload() -> tuple[Response, int]:
@@ -341,8 +340,7 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
             )
         except (KeyError, ValueError):
             return _error(texts.SIMULATOR_BAD_INPUT), 400
-        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
-        return jsonify(ok=status == 200, callback_status=status), 200
+        return _post_to_callback(simulator, event)
 
     @app.get("/simulator/content/<message_id>")
     def simulator_content(message_id: str) -> Response:
@@ -368,8 +366,7 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
             )
         except (KeyError, ValueError, TypeError):
             return _error(texts.SIMULATOR_BAD_INPUT), 400
-        status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
-        return jsonify(ok=status == 200, callback_status=status), 200
+        return _post_to_callback(simulator, event)
 
     @app.post("/simulator/api/clock")
     def simulator_clock() -> tuple[Response, int]:
@@ -399,6 +396,12 @@ def _add_simulator_routes(app: Flask, simulator: Simulator, settings: Settings) 
             request.method, "/" + api_path, request.get_json(silent=True) or {}, headers
         )
         return jsonify(body), status
+
+
+def _post_to_callback(simulator: Simulator, event: dict[str, Any]) -> tuple[Response, int]:
+    """Sign a simulated event and post it to our own /callback, as LINE would; what came of it."""
+    status = _post_webhook(request.host_url + "callback", *simulator.webhook_request([event]))
+    return jsonify(ok=status == 200, callback_status=status), 200
 
 
 def _post_webhook(url: str, body: bytes, signature: str) -> int:
