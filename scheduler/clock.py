@@ -14,7 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import Engine
 
 from models.settings import Settings
-from scheduler.links import dashboard_token, dashboard_url
+from scheduler.links import dashboard_link
 from scheduler.messenger import Messenger
 from scheduler.planner import PlanResult, plan
 from scheduler.sender import LAST_TICK, SendResult, send_due
@@ -103,7 +103,7 @@ def _web_view_links(settings: Settings, now: datetime) -> Callable[[int], str] |
     if base_url is None:
         return None
     secret = settings.line_channel_secret
-    return lambda group_id: dashboard_url(base_url, dashboard_token(secret, [group_id], now))
+    return lambda group_id: dashboard_link(base_url, secret, [group_id], now)
 
 
 def _tick_now(engine: Engine, messenger: Messenger, settings: Settings, worker: str) -> None:

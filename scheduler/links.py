@@ -58,3 +58,8 @@ def read_dashboard_token(
 def dashboard_url(base_url: str, token: str) -> str:
     """The link people tap."""
     return f"{base_url}/dashboard/{token}"
+
+
+def dashboard_link(base_url: str, secret: str, group_ids: Sequence[int], now: datetime) -> str:
+    """The signed web view link for these groups, made `now` (chat answers and digests alike)."""
+    return dashboard_url(base_url, dashboard_token(secret, group_ids, now))

@@ -6,7 +6,7 @@ from bot import pages, store, texts
 from bot.context import SUPERVISORS, Context, Refusal
 from bot.router import Reply, command
 from models.tables import Role
-from scheduler.links import DASHBOARD_LIFETIME, dashboard_token, dashboard_url
+from scheduler.links import DASHBOARD_LIFETIME, dashboard_link
 
 
 @command("แดชบอร์ด", "dashboard", roles=SUPERVISORS, usage="แดชบอร์ด")
@@ -28,10 +28,10 @@ def dashboard(ctx: Context) -> Reply:
         if not group_ids:
             return texts.DASHBOARD_NO_GROUPS
         scope = texts.dashboard_scope_groups(len(group_ids))
-    token = dashboard_token(ctx.settings.line_channel_secret, group_ids, ctx.now)
+    link = dashboard_link(base_url, ctx.settings.line_channel_secret, group_ids, ctx.now)
     ctx.audit("dashboard.link", "chat_group", ",".join(map(str, group_ids)))
     hours = int(DASHBOARD_LIFETIME.total_seconds() // 3600)
-    return texts.dashboard_link(scope, dashboard_url(base_url, token), hours)
+    return texts.dashboard_link(scope, link, hours)
 
 
 @command(

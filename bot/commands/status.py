@@ -15,7 +15,7 @@ from bot.commands.tasks import task_buttons
 from bot.context import SUPERVISORS, Context, display_name
 from bot.router import Reply, command
 from models.tables import Task, TaskKind, TaskStatus, Topic
-from scheduler.links import dashboard_token, dashboard_url
+from scheduler.links import dashboard_link
 from scheduler.messages import Message, with_quick_replies
 from scheduler.summary_card import MAX_URGENT, TopicBar, UrgentItem, summary_card
 from scheduler.thaidate import format_month
@@ -86,8 +86,9 @@ def _busy_card(
     ]
     link = None
     if ctx.settings.public_base_url and ctx.group is not None and ctx.group.id is not None:
-        token = dashboard_token(ctx.settings.line_channel_secret, [ctx.group.id], ctx.now)
-        link = dashboard_url(ctx.settings.public_base_url, token)
+        link = dashboard_link(
+            ctx.settings.public_base_url, ctx.settings.line_channel_secret, [ctx.group.id], ctx.now
+        )
     return summary_card(
         texts.status_title(scope),
         [texts.status_counts(done, open_, late)],
