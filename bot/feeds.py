@@ -99,25 +99,30 @@ def download(engine: Engine, settings: Settings, token: str, now: datetime) -> D
         feed_id = read_token(settings.line_channel_secret, token)
     except FeedLinkError:
         return Download(403, texts.FEED_LINK_FORGED.encode(), "text/plain; charset=utf-8")
+    today = now.astimezone(settings.timezone).date()
     with Session(engine) as session:
         feed = session.get(CalendarFeed, feed_id)
-        if feed is None or feed.revoked_at is not None:
-            return Download(410, texts.FEED_LINK_REVOKED.encode(), "text/plain; charset=utf-8")
-        today = now.astimezone(settings.timezone).date()
-        if feed.group_id is not None:
-            group = session.get(ChatGroup, feed.group_id)
-            if group is None:
-                return Download(410, texts.FEED_LINK_REVOKED.encode(), "text/plain; charset=utf-8")
-            name = texts.feed_name_group(group.name)
-            events = group_events(session, group, today)
-        else:
-            person = session.get(Person, feed.person_id) if feed.person_id else None
-            if person is None:
-                return Download(410, texts.FEED_LINK_REVOKED.encode(), "text/plain; charset=utf-8")
-            name = texts.feed_name_person(display_name(person))
-            events = person_events(session, person)
+        found = _contents(session, feed, today) if feed and feed.revoked_at is None else None
+    if found is None:
+        return Download(410, texts.FEED_LINK_REVOKED.encode(), "text/plain; charset=utf-8")
+    name, events = found
     body = render(name, events, settings.timezone, now)
     return Download(200, body, "text/calendar; charset=utf-8", "tidtam.ics")
+
+
+def _contents(
+    session: Session, feed: CalendarFeed, today: date
+) -> tuple[str, list[FeedEvent]] | None:
+    """The calendar's name and events: the group's, or the person's (None: either is gone)."""
+    if feed.group_id is not None:
+        group = session.get(ChatGroup, feed.group_id)
+        if group is None:
+            return None
+        return texts.feed_name_group(group.name), group_events(session, group, today)
+    person = session.get(Person, feed.person_id) if feed.person_id else None
+    if person is None:
+        return None
+    return texts.feed_name_person(display_name(person)), person_events(session, person)
 
 
 # --- What is in it ------------------------------------------------------------------------
