@@ -12,6 +12,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
+from models.db import session_scope, urgent_writes
 from models.tables import EventStatus, InboundEvent
 from scheduler.state import dialect_insert
 
@@ -77,6 +79,100 @@ def record_events(
         if row.id is not None:
             new_rows.append(row)
     return new_rows
+
+
+@dataclass(eq=False)
+class _Delivery:
+    """One webhook's events, waiting to be stored with whoever else arrived meanwhile."""
+
+    raw_events: list[Mapping[str, Any]]
+    received_at: datetime
+    rows: list[InboundEvent] = field(default_factory=list)
+    error: BaseException | None = None
+    settled: bool = False
+    woken: threading.Event = field(default_factory=threading.Event)
+
+
+class EventRecorder:
+    """Stores webhook events; on SQLite, webhooks arriving while one writes share the next commit.
+
+    A group commit: the first caller writes; callers arriving meanwhile queue, and when the
+    write ends the oldest of them writes everything queued in one transaction. Under a burst
+    the webhook threads no longer queue one by one for SQLite's single writer turn; alone, a
+    webhook writes at once, as before. Each caller still returns only after its own events
+    are committed. When a shared transaction fails for its content, each webhook is tried
+    alone so one bad body fails only itself; when the database cannot take writes
+    (`unavailable`), every caller gets the error. PostgreSQL takes concurrent writers, and
+    there sharing measured worse (followers wait on one thread's round trips): each webhook
+    writes alone.
+    """
+
+    MAX_SHARED = 64  # webhooks per transaction
+
+    def __init__(self, engine: Engine, unavailable: Callable[[BaseException], bool]) -> None:
+        self._engine = engine
+        self._unavailable = unavailable
+        self._shared = engine.dialect.name == "sqlite"
+        self._lock = threading.Lock()
+        self._queued: list[_Delivery] = []
+        self._writing = False
+
+    def record(
+        self, raw_events: Iterable[Mapping[str, Any]], received_at: datetime
+    ) -> list[InboundEvent]:
+        """Store the events (idempotent) once committed, the new rows; raises what the write did."""
+        mine = _Delivery(list(raw_events), received_at)
+        if not self._shared:
+            self._write([mine])
+            if mine.error is not None:
+                raise mine.error
+            return mine.rows
+        with self._lock:
+            self._queued.append(mine)
+            leading = not self._writing
+            self._writing = True
+        if not leading:
+            mine.woken.wait()  # settled by another writer, or asked to write next
+        if not mine.settled:
+            self._write_queued()
+        if mine.error is not None:
+            raise mine.error
+        return mine.rows
+
+    def _write_queued(self) -> None:
+        """Write the oldest queued webhooks (this caller's among them), then wake the next."""
+        with self._lock:
+            batch = self._queued[: self.MAX_SHARED]
+            del self._queued[: self.MAX_SHARED]
+        try:
+            self._write(batch)
+        finally:
+            with self._lock:
+                following = self._queued[0] if self._queued else None
+                self._writing = following is not None
+            for delivery in batch:
+                delivery.settled = True
+                delivery.woken.set()
+            if following is not None:
+                following.woken.set()
+
+    def _write(self, batch: list[_Delivery]) -> None:
+        """One transaction for the batch; alone again for each when the content failed it."""
+        try:
+            # LINE waits on these INSERTs: on SQLite they go before the lanes' writes.
+            with urgent_writes(), session_scope(self._engine) as session:
+                for delivery in batch:
+                    delivery.rows = record_events(
+                        session, delivery.raw_events, delivery.received_at
+                    )
+            return
+        except Exception as error:  # handed to the callers, who raise it
+            if len(batch) == 1 or self._unavailable(error):
+                for delivery in batch:
+                    delivery.rows, delivery.error = [], error
+                return
+        for delivery in batch:
+            self._write([delivery])
 
 
 def _insert_new(connection: Connection) -> Any:

@@ -32,13 +32,13 @@ from bot.answers import AnswerCourier
 from bot.commands import build_router
 from bot.conversation import Conversation
 from bot.evidence_fetch import EvidenceFetcher
-from bot.inbox import InboxWorker, record_events
+from bot.inbox import EventRecorder, InboxWorker
 from bot.line_api import LineClient
 from bot.richmenu import menu_definition, menu_image
 from bot.router import Router
 from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
 from bot.spool import EventSpool, SpoolDrainer, StorageUnavailable
-from models.db import make_engine, session_scope
+from models.db import make_engine
 from models.settings import Settings
 from scheduler.sender import LAST_TICK
 from scheduler.state import read_instant, write_state
@@ -106,12 +106,12 @@ def create_app(
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
     inbox = InboxWorker(engine, conversation.process)
+    recorder = EventRecorder(engine, _is_unavailable)
 
     def store(raw_events: list[dict[str, Any]], received_at: datetime) -> None:
         """Record the events (idempotent); StorageUnavailable when the database cannot."""
         try:
-            with session_scope(engine) as session:
-                new_rows = record_events(session, raw_events, received_at)
+            new_rows = recorder.record(raw_events, received_at)
         except SQLAlchemyError as error:
             if _is_unavailable(error):
                 raise StorageUnavailable(_first_line(error)) from error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -10,9 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy.exc import OperationalError, StatementError
+from sqlmodel import Session, select
 
-from bot.inbox import InboxWorker, record_events
+from bot import inbox
+from bot.inbox import INBOUND, EventRecorder, InboxWorker, record_events
+from models.tables import InboundEvent
 from tests.support.events import text_message
 
 NOW = datetime(2024, 7, 1, 1, 30, tzinfo=UTC)
@@ -158,3 +162,102 @@ def test_the_periodic_read_takes_a_row_only_once_it_was_left_unprocessed(
         assert reads_when_processed[0] >= reads_at_start + 2
     finally:
         worker.stop()
+
+
+def _unavailable(error: BaseException) -> bool:
+    return isinstance(error, OperationalError)
+
+
+def _event(body: str) -> dict[str, Any]:
+    return text_message(body, group_id="C" + "2" * 32, at=NOW, webhook_event_id=f"E{body}")
+
+
+def _record_while_a_lane_writes(
+    engine: Engine, recorder: EventRecorder, bodies: list[list[dict[str, Any]]]
+) -> list[Any]:
+    """Record each body from its own thread while a lane's transaction holds the writer turn;
+    each thread's outcome (its rows, or the error it raised), in the order given."""
+    outcomes: list[Any] = [None] * len(bodies)
+    holding, finish = threading.Event(), threading.Event()
+
+    def lane() -> None:
+        with engine.begin() as connection:
+            connection.execute(INBOUND.update().where(INBOUND.c.id == -1).values(attempts=0))
+            holding.set()
+            finish.wait(5)
+
+    def webhook(index: int) -> None:
+        try:
+            outcomes[index] = recorder.record(bodies[index], NOW)
+        except Exception as error:
+            outcomes[index] = error
+
+    holder = threading.Thread(target=lane)
+    holder.start()
+    assert holding.wait(5)
+    webhooks = [threading.Thread(target=webhook, args=(n,)) for n in range(len(bodies))]
+    for thread in webhooks:
+        thread.start()
+        time.sleep(0.02)  # arrive in this order
+    finish.set()
+    for thread in [holder, *webhooks]:
+        thread.join(timeout=10)
+    return outcomes
+
+
+def test_webhooks_arriving_while_one_writes_share_one_commit_on_sqlite(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL takes concurrent writers, each webhook alone")
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "commit", committed)
+    try:
+        bodies = [[_event(f"w{n}")] for n in range(5)]
+        outcomes = _record_while_a_lane_writes(engine, EventRecorder(engine, _unavailable), bodies)
+    finally:
+        event.remove(engine, "commit", committed)
+    # Each caller got its own row back, after it was committed.
+    assert [[row.webhook_event_id for row in rows] for rows in outcomes] == [
+        [f"Ew{n}"] for n in range(5)
+    ]
+    # The lane, the first webhook (alone), the four that queued behind it (together).
+    assert len(commits) == 3
+    with Session(engine) as session:
+        stored = session.exec(select(InboundEvent.webhook_event_id)).all()
+    assert sorted(stored) == [f"Ew{n}" for n in range(5)]
+
+
+def test_a_body_the_database_refuses_fails_alone_in_a_shared_commit(engine: Engine) -> None:
+    bad = _event("bad")
+    bad["not json"] = {1, 2}  # the JSON column cannot take a set
+    bodies = [[_event("first")], [_event("ok")], [bad], [_event("also ok")]]
+    outcomes = _record_while_a_lane_writes(engine, EventRecorder(engine, _unavailable), bodies)
+    assert isinstance(outcomes[2], StatementError | TypeError)  # SQLite's wrapped; psycopg's own
+    assert [len(outcomes[n]) for n in (0, 1, 3)] == [1, 1, 1]
+    with Session(engine) as session:
+        stored = session.exec(select(InboundEvent.webhook_event_id)).all()
+    assert sorted(stored) == ["Ealso ok", "Efirst", "Eok"]
+
+
+def test_when_the_database_cannot_write_every_waiting_webhook_is_told(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    transactions: list[Session] = []  # kept alive, so no two can share an id
+
+    def down(session: Session, _raw_events: Any, _now: datetime) -> list[InboundEvent]:
+        # A write first (it waits for the writer turn, as a real INSERT does), then the loss.
+        session.connection().execute(INBOUND.update().where(INBOUND.c.id == -1).values(attempts=0))
+        if not any(seen is session for seen in transactions):
+            transactions.append(session)
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(inbox, "record_events", down)
+    bodies = [[_event(f"w{n}")] for n in range(3)]
+    outcomes = _record_while_a_lane_writes(engine, EventRecorder(engine, _unavailable), bodies)
+    assert all(isinstance(outcome, OperationalError) for outcome in outcomes)
+    # Nobody was tried again alone: on SQLite the first wrote alone, the two that queued behind
+    # it shared one try (a dead database is not asked once more per webhook).
+    assert len(transactions) == (2 if engine.dialect.name == "sqlite" else 3)

@@ -1,0 +1,129 @@
+"""The engine's own behaviour under concurrency: SQLite writer turns, PostgreSQL pings."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from models.db import WriterTurn, make_engine, urgent_writes
+
+
+def test_an_urgent_writer_goes_before_ordinary_writers_that_waited_longer() -> None:
+    turn = WriterTurn()
+    turn.acquire()  # a lane's transaction in progress
+    order: list[str] = []
+
+    def write(name: str, urgent: bool) -> None:
+        turn.acquire(urgent=urgent)
+        order.append(name)
+        turn.release()
+
+    lanes = [threading.Thread(target=write, args=(f"lane {n}", False)) for n in range(3)]
+    for lane in lanes:
+        lane.start()
+    time.sleep(0.05)  # the lanes are queued first
+    webhook = threading.Thread(target=write, args=("webhook", True))
+    webhook.start()
+    time.sleep(0.05)
+    turn.release()
+    for thread in [*lanes, webhook]:
+        thread.join(timeout=5)
+    assert order[0] == "webhook"
+    assert sorted(order[1:]) == ["lane 0", "lane 1", "lane 2"]
+
+
+def test_a_webhook_insert_waits_for_the_transaction_in_progress_only(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE note (who TEXT)"))
+    written: list[str] = []
+    lane_started = threading.Event()
+    finish_lane = threading.Event()
+
+    def lane(name: str, hold: bool) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO note VALUES (:who)"), {"who": name})
+            if hold:
+                lane_started.set()
+                finish_lane.wait(5)
+        written.append(name)
+
+    def webhook() -> None:
+        with urgent_writes(), engine.begin() as connection:
+            connection.execute(text("INSERT INTO note VALUES ('webhook')"))
+        written.append("webhook")
+
+    holding = threading.Thread(target=lane, args=("lane holding", True))
+    holding.start()
+    assert lane_started.wait(5)
+    queued = [threading.Thread(target=lane, args=(f"lane {n}", False)) for n in range(2)]
+    for thread in queued:
+        thread.start()
+    time.sleep(0.05)
+    urgent = threading.Thread(target=webhook)
+    urgent.start()
+    time.sleep(0.05)
+    finish_lane.set()
+    for thread in [holding, *queued, urgent]:
+        thread.join(timeout=5)
+    assert written[:2] == ["lane holding", "webhook"]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM note")).scalar() == 4
+    engine.dispose()
+
+
+def test_a_postgresql_connection_idle_long_is_pinged_and_replaced_when_dead(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not database_url.startswith("postgres"):
+        pytest.skip("PostgreSQL only (CI runs the suite on it)")
+    from models import db
+
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    killer = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as connection:
+            first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        # Back in the pool "long" ago: the next checkout pings, finds it dead, replaces it.
+        monkeypatch.setattr(db._PingAfterIdle, "PING_AFTER_IDLE", 0.0)
+        with engine.connect() as connection:
+            second = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert second != first
+    finally:
+        engine.dispose()
+        killer.dispose()
+
+
+def test_a_connection_back_in_the_pool_a_moment_ago_is_used_without_a_ping(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not database_url.startswith("postgres"):
+        pytest.skip("PostgreSQL only (SQLite has no server to lose)")
+    from models import db
+
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    pings: list[object] = []
+    real_ping = engine.dialect.do_ping
+
+    def counted_ping(dbapi_connection: object) -> bool:
+        pings.append(dbapi_connection)
+        return bool(real_ping(dbapi_connection))
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted_ping)
+    try:
+        for _ in range(3):  # a burst: each checkout finds the connection just given back
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT 1")).scalar() == 1
+        assert pings == []
+        monkeypatch.setattr(db._PingAfterIdle, "PING_AFTER_IDLE", 0.0)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+        assert len(pings) == 1
+    finally:
+        engine.dispose()
