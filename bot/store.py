@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, inspect
+from sqlalchemy import Table, bindparam, func, inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
@@ -26,6 +28,7 @@ from scheduler.shared_tasks import SHARED_GROUP, join_shared
 from scheduler.state import dialect_insert
 
 Row = TypeVar("Row", bound=SQLModel)
+MEMBER: Table = SQLModel.metadata.tables["group_member"]
 
 
 def person_by_line_id(session: Session, line_user_id: str) -> Person | None:
@@ -38,9 +41,7 @@ def get_or_create_person(session: Session, line_user_id: str, name_hint: str = "
     person = person_by_line_id(session, line_user_id)
     if person is None:
         person = insert_once(
-            session,
-            Person(line_user_id=line_user_id, display_name=name_hint[:200]),
-            lambda: person_by_line_id(session, line_user_id),
+            session, Person(line_user_id=line_user_id, display_name=name_hint[:200]), "line_user_id"
         )
     elif name_hint and not person.display_name:
         person.display_name = name_hint[:200]
@@ -57,9 +58,7 @@ def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> 
     group = group_by_line_id(session, line_group_id)
     if group is None:
         group = insert_once(
-            session,
-            ChatGroup(line_group_id=line_group_id, joined_at=now),
-            lambda: group_by_line_id(session, line_group_id),
+            session, ChatGroup(line_group_id=line_group_id, joined_at=now), "line_group_id"
         )
     return group
 
@@ -86,10 +85,14 @@ def group_and_person(
     )
 
 
-def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:
-    """Insert `row`, or return the one another process inserted a moment earlier."""
-    # One INSERT … ON CONFLICT DO NOTHING, then a read: no savepoint and no ORM flush, and a
-    # lost race leaves the transaction usable on PostgreSQL too.
+def insert_once(session: Session, row: Row, key: str) -> Row:
+    """Insert `row` unless a row with the same `key` exists; the stored row either way.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING (no savepoint, no ORM flush; a lost race
+    leaves the transaction usable on PostgreSQL too). `row` itself then becomes the session's
+    object, filled from what was stored, without reading it back; only a lost race reads the
+    row the other process stored.
+    """
     table = inspect(type(row)).local_table
     values = {
         column.name: value
@@ -97,26 +100,60 @@ def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) 
         if (value := getattr(row, column.key, None)) is not None
     }
     connection = session.connection()
-    connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), values)
-    found = existing()
-    if found is None:
-        raise LookupError(f"{table.name}: the row just inserted is not there")
-    return found
+    inserted = connection.execute(_insert_once(connection, table, key), values).first()
+    if inserted is None:  # another process inserted it a moment earlier
+        return session.exec(select(type(row)).where(table.c[key] == values[key])).one()
+    for index, column in enumerate(table.columns):
+        setattr(row, column.key, inserted[index])
+    make_transient_to_detached(row)  # as if loaded: no INSERT at the next flush
+    session.add(row)
+    return row
+
+
+# Statements built once per database kind: building one costs more Python than running it.
+_statements: dict[tuple[str, ...], Any] = {}
+
+
+def _insert_once(connection: Connection, table: Table, key: str) -> Any:
+    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING every column, for this database."""
+    cache_key = (connection.dialect.name, table.name, key)
+    if cache_key not in _statements:
+        _statements[cache_key] = (
+            dialect_insert(connection, table)
+            .on_conflict_do_nothing(index_elements=[key])
+            .returning(*table.columns)
+        )
+    return _statements[cache_key]
+
+
+def _note_member(connection: Connection) -> Any:
+    """INSERT a membership; one that left is active again from now; an active one stays."""
+    cache_key = (connection.dialect.name, "note_member")
+    if cache_key not in _statements:
+        insert = dialect_insert(connection, MEMBER).values(
+            group_id=bindparam("group_id"),
+            person_id=bindparam("person_id"),
+            active=True,
+            seen_at=bindparam("seen_at"),
+        )
+        _statements[cache_key] = insert.on_conflict_do_update(
+            index_elements=[MEMBER.c.group_id, MEMBER.c.person_id],
+            set_={"active": True, "seen_at": insert.excluded.seen_at},
+            where=~MEMBER.c.active,
+        )
+    return _statements[cache_key]
 
 
 def note_member(session: Session, group: ChatGroup, person: Person, now: datetime) -> None:
     """Remember that `person` is in `group` (a 1:1 chat then shows this group's tasks)."""
     assert group.id is not None and person.id is not None
-    member = session.get(GroupMember, (group.id, person.id))
-    if member is None:
-        member = insert_once(
-            session,
-            GroupMember(group_id=group.id, person_id=person.id, seen_at=now),
-            lambda: session.get(GroupMember, (group.id, person.id)),
-        )
-    if not member.active:
-        member.active = True
-        member.seen_at = now
+    connection = session.connection()
+    connection.execute(
+        _note_member(connection), {"group_id": group.id, "person_id": person.id, "seen_at": now}
+    )
+    loaded = session.identity_map.get(session.identity_key(GroupMember, (group.id, person.id)))
+    if loaded is not None:  # this session read it before: show what the row says now
+        session.refresh(loaded)
 
 
 def note_member_left(session: Session, group: ChatGroup, person: Person) -> None:

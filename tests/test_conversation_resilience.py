@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from bot.inbox import record_events
 from bot.line_api import LineClient
 from models.db import session_scope
 from models.settings import Settings
-from models.tables import ChatGroup, InboundEvent
+from models.tables import ChatGroup, GroupMember, InboundEvent
 from tests.support.events import GROUP, NOW, OFFICER_A, text_message
 from tests.support.fake_line import FakeLine
 
@@ -107,14 +107,36 @@ def test_a_group_registered_by_another_process_meanwhile_is_reused(engine: Engin
     with session_scope(engine) as session:
         # This process had looked before the other one committed, and now inserts too.
         group = store.insert_once(
-            session,
-            ChatGroup(line_group_id=GROUP, joined_at=NOW),
-            lambda: store.group_by_line_id(session, GROUP),
+            session, ChatGroup(line_group_id=GROUP, joined_at=NOW), "line_group_id"
         )
         assert group.id is not None
         store.get_or_create_person(session, OFFICER_A)  # the transaction is still usable
     with Session(engine) as session:
         assert len(session.exec(select(ChatGroup)).all()) == 1
+
+
+def test_a_membership_is_noted_once_and_a_member_who_left_is_active_again(
+    engine: Engine,
+) -> None:
+    later = NOW + timedelta(days=3)
+    with session_scope(engine) as session:
+        group, person = store.group_and_person(session, GROUP, OFFICER_A, NOW)
+        store.note_member(session, group, person, NOW)
+        store.note_member(session, group, person, later)  # active already: nothing changes
+        assert group.id is not None and person.id is not None
+        key = (group.id, person.id)
+    with session_scope(engine) as session:
+        member = session.get(GroupMember, key)
+        assert member is not None and (member.active, member.seen_at) == (True, NOW)
+        store.note_member_left(session, group, person)
+    with session_scope(engine) as session:
+        left = session.get(GroupMember, key)
+        assert left is not None and not left.active
+        store.note_member(session, group, person, later)  # back: active from now
+        assert (left.active, left.seen_at) == (True, later)  # the loaded object says so too
+    with Session(engine) as session:
+        rows = session.exec(select(GroupMember)).all()
+        assert [(row.active, row.seen_at) for row in rows] == [(True, later)]
 
 
 def test_a_chat_s_later_event_waits_for_its_earlier_one_whoever_holds_it(
