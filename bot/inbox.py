@@ -14,14 +14,14 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
-from models.db import session_scope, urgent_writes
+from models.db import urgent_writes
 from models.tables import EventStatus, InboundEvent
 from scheduler.state import dialect_insert
 
@@ -43,42 +43,60 @@ def event_id_of(raw_event: Mapping[str, Any]) -> str:
     return "sha256:" + digest[:57]
 
 
+class StoredEvent(NamedTuple):
+    """An event row just stored: what the dispatcher needs to hand it to its lane."""
+
+    id: int
+    chat_id: str
+    webhook_event_id: str
+
+
 def record_events(
-    session: Session, raw_events: Iterable[Mapping[str, Any]], now: datetime
-) -> list[InboundEvent]:
+    session: Session | Connection, raw_events: Iterable[Mapping[str, Any]], now: datetime
+) -> list[StoredEvent]:
     """Store new events and return their rows; events already stored are skipped."""
-    connection = session.connection()
-    new_rows: list[InboundEvent] = []
+    connection = session.connection() if isinstance(session, Session) else session
+    statement = _insert_new(connection)
+    new_rows: list[StoredEvent] = []
     for raw_event in raw_events:
         delivery_context = raw_event.get("deliveryContext")
-        row = InboundEvent(
-            webhook_event_id=event_id_of(raw_event),
-            chat_id=_chat_key(raw_event)[:64],
-            event_type=str(raw_event.get("type", ""))[:40],
-            raw=dict(raw_event),
-            redelivery=bool(
-                isinstance(delivery_context, Mapping) and delivery_context.get("isRedelivery")
-            ),
-            received_at=now,
-        )
+        webhook_event_id = event_id_of(raw_event)
+        chat_id = _chat_key(raw_event)[:64]
         # One statement: a redelivered event (or a concurrent delivery of the same one) is
         # skipped by the unique key, without a savepoint or a look-up first.
-        row.id = connection.execute(
-            _insert_new(connection),
+        row_id = connection.execute(
+            statement,
             {
-                "webhook_event_id": row.webhook_event_id,
-                "chat_id": row.chat_id,
-                "event_type": row.event_type,
-                "raw": row.raw,
-                "redelivery": row.redelivery,
-                "status": row.status,
-                "attempts": row.attempts,
+                "webhook_event_id": webhook_event_id,
+                "chat_id": chat_id,
+                "event_type": str(raw_event.get("type", ""))[:40],
+                "raw": dict(raw_event),
+                "redelivery": bool(
+                    isinstance(delivery_context, Mapping) and delivery_context.get("isRedelivery")
+                ),
+                "status": EventStatus.RECEIVED.value,
+                "attempts": 0,
                 "received_at": now,
             },
         ).scalar_one_or_none()
-        if row.id is not None:
-            new_rows.append(row)
+        if row_id is not None:
+            new_rows.append(StoredEvent(row_id, chat_id, webhook_event_id))
     return new_rows
+
+
+_insert_statements: dict[str, Any] = {}
+
+
+def _insert_new(connection: Connection) -> Any:
+    """INSERT … ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id, for this database."""
+    dialect = connection.dialect.name
+    if dialect not in _insert_statements:  # built once: building costs more than running it
+        _insert_statements[dialect] = (
+            dialect_insert(connection, INBOUND)
+            .on_conflict_do_nothing(index_elements=["webhook_event_id"])
+            .returning(INBOUND.c.id)
+        )
+    return _insert_statements[dialect]
 
 
 @dataclass(eq=False)
@@ -87,7 +105,7 @@ class _Delivery:
 
     raw_events: list[Mapping[str, Any]]
     received_at: datetime
-    rows: list[InboundEvent] = field(default_factory=list)
+    rows: list[StoredEvent] = field(default_factory=list)
     error: BaseException | None = None
     settled: bool = False
     woken: threading.Event = field(default_factory=threading.Event)
@@ -119,7 +137,7 @@ class EventRecorder:
 
     def record(
         self, raw_events: Iterable[Mapping[str, Any]], received_at: datetime
-    ) -> list[InboundEvent]:
+    ) -> list[StoredEvent]:
         """Store the events (idempotent) once committed, the new rows; raises what the write did."""
         mine = _Delivery(list(raw_events), received_at)
         if not self._shared:
@@ -160,10 +178,10 @@ class EventRecorder:
         """One transaction for the batch; alone again for each when the content failed it."""
         try:
             # LINE waits on these INSERTs: on SQLite they go before the lanes' writes.
-            with urgent_writes(), session_scope(self._engine) as session:
+            with urgent_writes(), self._engine.begin() as connection:
                 for delivery in batch:
                     delivery.rows = record_events(
-                        session, delivery.raw_events, delivery.received_at
+                        connection, delivery.raw_events, delivery.received_at
                     )
             return
         except Exception as error:  # handed to the callers, who raise it
@@ -173,15 +191,6 @@ class EventRecorder:
                 return
         for delivery in batch:
             self._write([delivery])
-
-
-def _insert_new(connection: Connection) -> Any:
-    """INSERT … ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id, for this database."""
-    return (
-        dialect_insert(connection, INBOUND)
-        .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-        .returning(INBOUND.c.id)
-    )
 
 
 def unprocessed_events(session: Session, limit: int) -> list[tuple[int, str]]:

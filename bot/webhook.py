@@ -118,7 +118,7 @@ def create_app(
             raise
         if new_rows:
             # After the commit, so a lane that claims a row finds it.
-            inbox.notify([(row.id, row.chat_id) for row in new_rows if row.id is not None])
+            inbox.notify([(row.id, row.chat_id) for row in new_rows])
 
     spool = drainer = None
     if settings.event_spool_dir:

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, StatementError
 from sqlmodel import Session, select
 
 from bot import inbox
-from bot.inbox import INBOUND, EventRecorder, InboxWorker, record_events
+from bot.inbox import INBOUND, EventRecorder, InboxWorker, StoredEvent, record_events
 from models.tables import InboundEvent
 from tests.support.events import text_message
 
@@ -245,13 +245,13 @@ def test_a_body_the_database_refuses_fails_alone_in_a_shared_commit(engine: Engi
 def test_when_the_database_cannot_write_every_waiting_webhook_is_told(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    transactions: list[Session] = []  # kept alive, so no two can share an id
+    transactions: list[Connection] = []  # kept alive, so no two can share an id
 
-    def down(session: Session, _raw_events: Any, _now: datetime) -> list[InboundEvent]:
+    def down(connection: Connection, _raw_events: Any, _now: datetime) -> list[StoredEvent]:
         # A write first (it waits for the writer turn, as a real INSERT does), then the loss.
-        session.connection().execute(INBOUND.update().where(INBOUND.c.id == -1).values(attempts=0))
-        if not any(seen is session for seen in transactions):
-            transactions.append(session)
+        connection.execute(INBOUND.update().where(INBOUND.c.id == -1).values(attempts=0))
+        if not any(seen is connection for seen in transactions):
+            transactions.append(connection)
         raise OperationalError("INSERT", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr(inbox, "record_events", down)
