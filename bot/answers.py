@@ -53,6 +53,7 @@ ORPHAN_AFTER = timedelta(seconds=15)
 GATHER_WITHIN = timedelta(seconds=1)
 # A follow-up (names from LINE) waits this long at most for a moment with no delivery running.
 FOLLOWUP_LULL_WAIT_SECONDS = 2.0
+FOLLOWUP_LULL_LOOK_SECONDS = 0.05
 
 
 class Answer(NamedTuple):
@@ -360,6 +361,7 @@ class AnswerCourier:
         # chat's next answer.
         self._followup_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="followup")
         self._followups_running = 0
+        self._others_busy: Callable[[], bool] = lambda: False
         self._state = threading.Condition()
         self._busy: set[str] = set()  # chats with a delivery running
         self._again: set[str] = set()  # chats rung while running: look once more
@@ -373,6 +375,10 @@ class AnswerCourier:
         # Batches claimed in the processing transaction, to send before looking for more.
         self._handed: dict[str, list[Batch]] = {}
         self._rung: set[str] = set()  # chats whose waiting answers must be looked for
+
+    def hold_followups_while(self, busy: Callable[[], bool]) -> None:
+        """Follow-ups also wait (as long as they wait for deliveries) while `busy()` is true."""
+        self._others_busy = busy
 
     @property
     def claims_held(self) -> int:
@@ -540,10 +546,17 @@ class AnswerCourier:
         """Run one follow-up once no answer is being delivered (or after a while); never raises.
 
         Follow-ups only ask LINE for names: during a burst they would take the CPU (one GIL)
-        from the events and answers still to go, so they wait for a lull, not for ever.
+        from the events and answers still to go, so they wait for a lull, not for ever. A lull
+        is no delivery running and, with LINE fast, no event waiting either (the inbox says).
         """
+        deadline = time.monotonic() + FOLLOWUP_LULL_WAIT_SECONDS
         with self._state:
-            self._state.wait_for(lambda: not self._busy, timeout=FOLLOWUP_LULL_WAIT_SECONDS)
+            while not self._stopping.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0 or (not self._busy and not self._others_busy()):
+                    break
+                # The inbox does not ring this condition: look again soon.
+                self._state.wait(min(left, FOLLOWUP_LULL_LOOK_SECONDS))
         try:
             followup()
         except Exception:

@@ -273,6 +273,11 @@ class InboxWorker:
                 self._handed.extend(rows)
         self._doorbell.set()
 
+    def busy(self) -> bool:
+        """Whether events are waiting for a lane or being processed now."""
+        with self._state:
+            return bool(self._handed or self._queued)
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until every notified event is processed (tests and shutdown use this)."""
         with self._state:

@@ -106,6 +106,7 @@ def create_app(
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
     inbox = InboxWorker(engine, conversation.process)
+    conversation.courier.hold_followups_while(inbox.busy)  # names wait for a lull in events too
     recorder = EventRecorder(engine, _is_unavailable)
 
     def store(raw_events: list[dict[str, Any]], received_at: datetime) -> None:

@@ -1,16 +1,22 @@
-"""An answer is claimed for the courier in its own transaction, or waits, briefly, for the next."""
+"""An answer is claimed for the courier in its own transaction, or waits, briefly, for the next;
+names are asked for after the burst."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.answers import GATHER_WITHIN, MAX_MESSAGES_PER_CALL, hand_over
+from bot import answers
+from bot.answers import GATHER_WITHIN, MAX_MESSAGES_PER_CALL, AnswerCourier, hand_over
+from bot.line_api import LineClient
 from scheduler.state import DELIVERY
 from tests.support.events import GROUP, NOW, OFFICER_A, text_message
+from tests.support.fake_line import FakeLine
 
 WORKER = "courier:test:1:handover"
 
@@ -85,3 +91,28 @@ def test_nothing_is_claimed_while_one_of_the_chat_s_answers_is_in_flight(
         )
     assert batch.rows == () and waiting  # the courier with the first one looks again after it
     assert statuses(engine) == ["sending", "pending"]
+
+
+def test_names_follow_ups_wait_while_the_inbox_has_events_then_run(
+    engine: Engine, fake_line: FakeLine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = LineClient("t", fake_line.base_url)
+    courier = AnswerCourier(engine, line, lambda: NOW)
+    inbox_busy = threading.Event()
+    inbox_busy.set()
+    courier.hold_followups_while(inbox_busy.is_set)
+    ran = threading.Event()
+    try:
+        courier.ring(GROUP, ran.set)  # nothing to deliver: only the follow-up is left
+        assert not ran.wait(0.3)  # events are still waiting: names can wait
+        inbox_busy.clear()
+        assert ran.wait(2)
+        # Never for ever: a follow-up waits FOLLOWUP_LULL_WAIT_SECONDS at most.
+        monkeypatch.setattr(answers, "FOLLOWUP_LULL_WAIT_SECONDS", 0.2)
+        inbox_busy.set()
+        ran.clear()
+        courier.ring(GROUP, ran.set)
+        assert ran.wait(2)
+    finally:
+        courier.stop()
+        line.close()
