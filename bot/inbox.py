@@ -189,6 +189,12 @@ class EventRecorder:
                 for delivery in batch:
                     delivery.rows, delivery.error = [], error
                 return
+        except BaseException:
+            # This thread is being stopped (a worker shutting down): the others were not
+            # stored, and must not answer 200 as if they were.
+            for delivery in batch:
+                delivery.rows, delivery.error = [], RuntimeError("stopped while storing")
+            raise
         for delivery in batch:
             self._write([delivery])
 

@@ -189,7 +189,7 @@ def _record_while_a_lane_writes(
     def webhook(index: int) -> None:
         try:
             outcomes[index] = recorder.record(bodies[index], NOW)
-        except Exception as error:
+        except BaseException as error:  # a stopped writer's own BaseException too
             outcomes[index] = error
 
     holder = threading.Thread(target=lane)
@@ -261,3 +261,32 @@ def test_when_the_database_cannot_write_every_waiting_webhook_is_told(
     # Nobody was tried again alone: on SQLite the first wrote alone, the two that queued behind
     # it shared one try (a dead database is not asked once more per webhook).
     assert len(transactions) == (2 if engine.dialect.name == "sqlite" else 3)
+
+
+class _Stopped(BaseException):
+    """What a worker being shut down raises in its threads (as gevent's GreenletExit is)."""
+
+
+def test_a_writer_stopped_mid_write_leaves_nobody_answering_as_if_stored(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: on PostgreSQL nobody writes for another webhook")
+    real = inbox.record_events
+
+    def stopped_on_the_shared_write(
+        connection: Connection, raw_events: Any, now: datetime
+    ) -> list[StoredEvent]:
+        rows = real(connection, raw_events, now)
+        if raw_events[0]["webhookEventId"] == "Ew1":  # the first of the shared transaction
+            raise _Stopped()
+        return rows
+
+    monkeypatch.setattr(inbox, "record_events", stopped_on_the_shared_write)
+    bodies = [[_event(f"w{n}")] for n in range(3)]
+    outcomes = _record_while_a_lane_writes(engine, EventRecorder(engine, _unavailable), bodies)
+    assert [len(rows) for rows in outcomes[:1]] == [1]  # the first wrote alone, before
+    assert isinstance(outcomes[1], _Stopped)  # the writer itself
+    assert isinstance(outcomes[2], RuntimeError)  # waited for it: told, not answered 200
+    with Session(engine) as session:
+        assert session.exec(select(InboundEvent.webhook_event_id)).all() == ["Ew0"]
