@@ -122,6 +122,7 @@ class Conversation:
         self._named: set[str] = set()
         # (group id, person id) memberships seen active: a member's message changes nothing.
         self._members: set[tuple[int, int]] = set()
+        self._noted = threading.local()  # memberships written by this lane's transaction
 
     def process(self, event_row_id: int) -> bool:
         """Process one stored event exactly once, then the chat's next ones waiting behind it.
@@ -175,12 +176,17 @@ class Conversation:
     def _process_one(self, event_row_id: int) -> Processed | None:
         """Apply one event (what came of it when this call processed it, else None)."""
         now = self.clock()
+        self._noted.members = []
         try:
             with self.engine.begin() as connection:
                 raw = _claim(connection, event_row_id, EventStatus.DONE, now, in_chat_order=True)
                 if raw is None:
                     return NOT_CLAIMED
-                return self._apply(connection, event_row_id, raw, now)
+                processed = self._apply(connection, event_row_id, raw, now)
+            # Only what was committed: a membership rolled back must be written again.
+            for member in self._noted.members:
+                self._remember_member(member)
+            return processed
         except DBAPIError as error:
             # The database, not the command, failed (a lost connection, or another process
             # registering the same group at the same moment): the row stays unprocessed and
@@ -285,7 +291,7 @@ class Conversation:
             # A message from a member seen here before changes nothing: no need to look.
             if event_type != "message" or not self._known_member(member):
                 store.note_member(session, group, sender, now)
-                self._remember_member(member)
+                self._noted.members.append(member)  # remembered once committed
         elif chat.is_group:
             group = store.get_or_create_group(session, chat.chat_id, now)
         elif chat.user_id:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from bot import store
+from bot import conversation, store
 from bot.commands import build_router
 from bot.conversation import MAX_DATABASE_ATTEMPTS, Conversation
 from bot.inbox import record_events
@@ -155,3 +155,28 @@ def test_a_chat_s_later_event_waits_for_its_earlier_one_whoever_holds_it(
     assert (event_row(engine, first).status, event_row(engine, second).status) == ("done", "done")
     said = [m["text"] for reply in fake_line.replies for m in reply.body["messages"]]
     assert len(said) == 2 and "ประชุม" in said[0] and said[1].startswith("🏖️ วันหยุดราชการ")
+
+
+def test_a_membership_rolled_back_with_its_event_is_written_when_the_event_is_retried(
+    conversation_here: Conversation,
+    engine: Engine,
+    fake_line: FakeLine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
+    real = conversation.hand_over
+    failures = iter([True])
+
+    def lost_after_the_membership(*args: Any, **kwargs: Any) -> Any:
+        if next(failures, False):  # the membership is written; then the connection drops
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(conversation, "hand_over", lost_after_the_membership)
+    processed(conversation_here, event_id)
+    assert event_row(engine, event_id).status == "received"  # rolled back, to be retried
+    processed(conversation_here, event_id)
+    assert event_row(engine, event_id).status == "done"
+    with Session(engine) as session:
+        members = session.exec(select(GroupMember)).all()
+    assert [member.active for member in members] == [True]  # written on the retry
