@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sqlite3
 import threading
@@ -129,12 +131,23 @@ def urgent_writes() -> Iterator[None]:
 
 
 class WriterTurn:
-    """One SQLite file's writer turn: a lock whose urgent waiters are served first."""
+    """One SQLite file's writer turn: a lock whose urgent waiters are served first.
 
-    def __init__(self) -> None:
+    With `lock_path`, the turn is also taken across processes (gunicorn's workers on one
+    SQLite file): an exclusive `flock` on a file beside the database, held for the same span.
+    SQLite's own busy handler would otherwise sleep in steps of 1, 2, 5 … 100 ms while another
+    process writes; the kernel wakes a `flock` waiter as soon as the lock is let go.
+    """
+
+    def __init__(self, lock_path: str | None = None) -> None:
         self._changed = threading.Condition(threading.Lock())
         self._held = False
         self._urgent_waiting = 0
+        self._lock_file: int | None = None
+        if lock_path is not None:
+            # A read-only folder: SQLite's own busy handling between processes, as before.
+            with contextlib.suppress(OSError):
+                self._lock_file = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
 
     def acquire(self, *, urgent: bool = False) -> None:
         """Wait for the turn; an ordinary writer also lets every waiting urgent one go first."""
@@ -148,9 +161,20 @@ class WriterTurn:
                 if urgent:
                     self._urgent_waiting -= 1
             self._held = True
+        if self._lock_file is not None:
+            try:
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX)  # the other processes' writers
+            except BaseException:
+                self._let_go()
+                raise
 
     def release(self) -> None:
         """Give the turn to the next writer."""
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+        self._let_go()
+
+    def _let_go(self) -> None:
         with self._changed:
             self._held = False
             self._changed.notify_all()
@@ -182,6 +206,8 @@ class _WriterTurns:
     def __init__(self, database: str) -> None:
         path = os.path.realpath(database) if database and database != ":memory:" else database
         with self._registry:
+            if path and path != ":memory:" and path not in self._by_file:
+                self._by_file[path] = WriterTurn(path + "-writer.lock")
             self._turn = self._by_file.setdefault(path or ":memory:", WriterTurn())
 
     def watch(self, engine: Engine) -> None:

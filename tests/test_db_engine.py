@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -127,3 +129,48 @@ def test_a_connection_back_in_the_pool_a_moment_ago_is_used_without_a_ping(
         assert len(pings) == 1
     finally:
         engine.dispose()
+
+
+def test_writers_in_another_process_take_turns_on_the_same_sqlite_file(tmp_path: Path) -> None:
+    database = tmp_path / "shared.db"
+    engine = make_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE note (who TEXT)"))
+    # Another process (a second gunicorn worker) holds the turn until told to let go.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys\n"
+            f"fd = os.open({str(database) + '-writer.lock'!r}, os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('holding', flush=True)\n"
+            "sys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    assert holder.stdout.readline().strip() == "holding"
+    written = threading.Event()
+
+    def write() -> None:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO note VALUES ('here')"))
+        written.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert not written.wait(0.3)  # it waits for the other process's turn to end
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert written.wait(5)
+    finally:
+        holder.kill()
+        holder.wait()
+        writer.join(timeout=5)
+        engine.dispose()
+    with make_engine(f"sqlite:///{database}").connect() as connection:
+        assert connection.execute(text("SELECT who FROM note")).scalars().all() == ["here"]
