@@ -8,6 +8,8 @@ is the SDK's flask-echo shape: verify the signature, reply inline. Each message 
 so every answer can be traced to its event (Tidtam: "ไม่พบงาน #N"; the echo repeats it).
 
 time-to-answer = when LINE finished accepting the answer - when the webhook was posted.
+Each server takes `--bursts` bursts (default 2), each from groups and people it has not seen:
+the first comes right after the server started (its caches cold), the second does not.
 """
 
 from __future__ import annotations
@@ -127,8 +129,11 @@ def tidtam_command(server: str, port: int) -> list[str]:
     return ["bash", "-c", web.split(":", 1)[1].strip()]
 
 
-def run_load(base_url: str, line: FakeLine) -> Figures:
-    """Post the load, wait for every answer, and read the figures off the fake LINE."""
+def run_load(base_url: str, line: FakeLine, burst: int = 0) -> Figures:
+    """Post the load, wait for every answer, and read the figures off the fake LINE.
+
+    Each burst (0, 1, …) comes from 40 groups and people the server has not seen before.
+    """
     events = []
     for turn in range(MESSAGES_PER_GROUP):
         for group in range(GROUPS):
@@ -137,13 +142,14 @@ def run_load(base_url: str, line: FakeLine) -> Figures:
     posted: dict[int, float] = {}
     acked: dict[int, float] = {}
     acks: list[float] = []
-    groups = {group: f"C{group + 1:032x}" for group in range(GROUPS)}
+    first = burst * GROUPS + 1  # new groups and people in every burst
+    groups = {group: f"C{first + group:032x}" for group in range(GROUPS)}
 
     def post(item: tuple[int, int]) -> None:
         number, group = item
         event = text_message(
             f"เสร็จ #{number}",
-            user_id=f"U{group + 1:032x}",
+            user_id=f"U{first + group:032x}",
             group_id=groups[group],
             at=datetime.now(UTC),
         )
@@ -208,6 +214,11 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
 
 
+def _burst(burst: int) -> str:
+    """How a burst is labelled: the first comes right after the server started."""
+    return ", first burst" if burst == 0 else f", burst {burst + 1}"
+
+
 def show(label: str, figures: Figures, baseline: Figures | None = None) -> None:
     """Print one row of figures (with ratios to the baseline)."""
     ratio = ""
@@ -217,7 +228,7 @@ def show(label: str, figures: Figures, baseline: Figures | None = None) -> None:
             f" ack p99 {figures.ack_p99 / baseline.ack_p99:.2f}×"
         )
     print(
-        f"{label:28} answer p50 {figures.answer_p50:6.2f} s p99 {figures.answer_p99:6.2f} s | "
+        f"{label:44} answer p50 {figures.answer_p50:6.2f} s p99 {figures.answer_p99:6.2f} s | "
         f"ack p50 {figures.ack_p50 * 1000:6.1f} ms p99 {figures.ack_p99 * 1000:6.1f} ms | "
         f"replies {figures.replies} pushes {figures.pushes} unanswered {figures.unanswered} "
         f"out of order {figures.out_of_order}{ratio}"
@@ -233,6 +244,12 @@ def main() -> None:
         "--servers",
         default="serve",
         help="Tidtam servers, comma-separated: serve (python -m bot serve), procfile (web:)",
+    )
+    parser.add_argument(
+        "--bursts",
+        type=int,
+        default=2,
+        help="bursts per server, each from new groups: the first follows the server's start",
     )
     parser.add_argument(
         "--serve-echo", nargs=2, metavar=("PORT", "LINE_URL"), help=argparse.SUPPRESS
@@ -251,8 +268,9 @@ def main() -> None:
             port = free_port()
             echo = [sys.executable, __file__, "--serve-echo", str(port), line.base_url]
             with served(echo, env, port) as echo_url:
-                baseline = run_load(echo_url, line)
-            show(f"echo baseline, LINE {latency * 1000:.0f} ms", baseline)
+                baselines = [run_load(echo_url, line, burst) for burst in range(args.bursts)]
+            for burst, baseline in enumerate(baselines):
+                show(f"echo baseline, LINE {latency * 1000:.0f} ms{_burst(burst)}", baseline)
             for kind in kinds:
                 for server in args.servers.split(","):
                     with scratch_database(kind, args.postgresql) as url:
@@ -269,9 +287,14 @@ def main() -> None:
                         }
                         command = tidtam_command(server, port)
                         with served(command, tidtam_env, port) as tidtam_url:
-                            figures = run_load(tidtam_url, line)
-                    label = f"tidtam {kind} {server}, LINE {latency * 1000:.0f} ms"
-                    show(label, figures, baseline)
+                            runs = [
+                                run_load(tidtam_url, line, burst) for burst in range(args.bursts)
+                            ]
+                    for burst, (figures, baseline) in enumerate(zip(runs, baselines, strict=True)):
+                        label = (
+                            f"tidtam {kind} {server}, LINE {latency * 1000:.0f} ms{_burst(burst)}"
+                        )
+                        show(label, figures, baseline)
     finally:
         line.stop()
 
