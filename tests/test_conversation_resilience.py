@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,18 @@ def processed(conversation: Conversation, event_id: int) -> None:
     assert conversation.courier.wait_idle(timeout=15)
 
 
+def failing_once(real: Callable[..., Any]) -> Callable[..., Any]:
+    """`real`, except that its first call loses the database connection."""
+    failures = iter([True])
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if next(failures, False):
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+        return real(*args, **kwargs)
+
+    return flaky
+
+
 def stored(engine: Engine, *events: dict[str, Any]) -> list[int]:
     """Store events as the webhook does; their row ids."""
     with session_scope(engine) as session:
@@ -60,15 +72,7 @@ def test_a_database_error_leaves_the_event_for_the_next_sweep(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
-    real = store.get_or_create_group
-    failures = iter([True])
-
-    def flaky(session: Session, line_group_id: str, now: datetime) -> ChatGroup:
-        if next(failures, False):
-            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
-        return real(session, line_group_id, now)
-
-    monkeypatch.setattr(store, "get_or_create_group", flaky)
+    monkeypatch.setattr(store, "get_or_create_group", failing_once(store.get_or_create_group))
     processed(conversation_here, event_id)
     assert (event_row(engine, event_id).status, event_row(engine, event_id).attempts) == (
         "received",
@@ -164,15 +168,8 @@ def test_a_membership_rolled_back_with_its_event_is_written_when_the_event_is_re
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
-    real = conversation.hand_over
-    failures = iter([True])
-
-    def lost_after_the_membership(*args: Any, **kwargs: Any) -> Any:
-        if next(failures, False):  # the membership is written; then the connection drops
-            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(conversation, "hand_over", lost_after_the_membership)
+    # The membership is written; then, storing the answer, the connection drops.
+    monkeypatch.setattr(conversation, "hand_over", failing_once(conversation.hand_over))
     processed(conversation_here, event_id)
     assert event_row(engine, event_id).status == "received"  # rolled back, to be retried
     processed(conversation_here, event_id)

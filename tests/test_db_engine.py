@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from models import db
 from models.db import WriterTurn, make_engine, urgent_writes
 
 
@@ -78,15 +79,19 @@ def test_a_webhook_insert_waits_for_the_transaction_in_progress_only(tmp_path: P
     engine.dispose()
 
 
-def test_a_postgresql_connection_idle_long_is_pinged_and_replaced_when_dead(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def postgresql_url(database_url: str) -> str:
+    """The test database's URL when it is PostgreSQL (CI runs the suite on both)."""
     if not database_url.startswith("postgres"):
-        pytest.skip("PostgreSQL only (CI runs the suite on it)")
-    from models import db
+        pytest.skip("PostgreSQL only: SQLite has no server to lose")
+    return database_url
 
-    engine = make_engine(database_url, pool_size=1, max_overflow=0)
-    killer = make_engine(database_url, pool_size=1, max_overflow=0)
+
+def test_a_postgresql_connection_idle_long_is_pinged_and_replaced_when_dead(
+    postgresql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(postgresql_url, pool_size=1, max_overflow=0)
+    killer = make_engine(postgresql_url, pool_size=1, max_overflow=0)
     try:
         with engine.connect() as connection:
             first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
@@ -103,13 +108,9 @@ def test_a_postgresql_connection_idle_long_is_pinged_and_replaced_when_dead(
 
 
 def test_a_connection_back_in_the_pool_a_moment_ago_is_used_without_a_ping(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    postgresql_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not database_url.startswith("postgres"):
-        pytest.skip("PostgreSQL only (SQLite has no server to lose)")
-    from models import db
-
-    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    engine = make_engine(postgresql_url, pool_size=1, max_overflow=0)
     pings: list[object] = []
     real_ping = engine.dialect.do_ping
 
@@ -137,22 +138,13 @@ def test_writers_in_another_process_take_turns_on_the_same_sqlite_file(tmp_path:
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE note (who TEXT)"))
     # Another process (a second gunicorn worker) holds the turn until told to let go.
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, os, sys\n"
-            f"fd = os.open({str(database) + '-writer.lock'!r}, os.O_RDWR | os.O_CREAT)\n"
-            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-            "print('holding', flush=True)\n"
-            "sys.stdin.readline()\n",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+    holding = (
+        "import fcntl, os, sys\n"
+        f"fd = os.open({str(database) + '-writer.lock'!r}, os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "print('holding', flush=True)\n"
+        "sys.stdin.readline()\n"
     )
-    assert holder.stdout is not None and holder.stdin is not None
-    assert holder.stdout.readline().strip() == "holding"
     written = threading.Event()
 
     def write() -> None:
@@ -161,16 +153,23 @@ def test_writers_in_another_process_take_turns_on_the_same_sqlite_file(tmp_path:
         written.set()
 
     writer = threading.Thread(target=write)
-    writer.start()
+    with subprocess.Popen(
+        [sys.executable, "-c", holding], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdout is not None and holder.stdin is not None
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            writer.start()
+            assert not written.wait(0.3)  # it waits for the other process's turn to end
+            holder.stdin.write("go\n")
+            holder.stdin.flush()
+            assert written.wait(5)
+        finally:
+            holder.kill()
+            if writer.ident is not None:  # started
+                writer.join(timeout=5)
     try:
-        assert not written.wait(0.3)  # it waits for the other process's turn to end
-        holder.stdin.write("go\n")
-        holder.stdin.flush()
-        assert written.wait(5)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT who FROM note")).scalars().all() == ["here"]
     finally:
-        holder.kill()
-        holder.wait()
-        writer.join(timeout=5)
         engine.dispose()
-    with make_engine(f"sqlite:///{database}").connect() as connection:
-        assert connection.execute(text("SELECT who FROM note")).scalars().all() == ["here"]
