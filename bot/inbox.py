@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from models.db import urgent_writes
 from models.tables import EventStatus, InboundEvent
-from scheduler.state import dialect_insert
+from scheduler.state import built_once, dialect_insert
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +84,17 @@ def record_events(
     return new_rows
 
 
-_insert_statements: dict[str, Any] = {}
-
-
 def _insert_new(connection: Connection) -> Any:
     """INSERT … ON CONFLICT (webhook_event_id) DO NOTHING RETURNING id, for this database."""
-    dialect = connection.dialect.name
-    if dialect not in _insert_statements:  # built once: building costs more than running it
-        _insert_statements[dialect] = (
+    return built_once(
+        connection,
+        "inbound_event.insert_new",
+        lambda connection: (
             dialect_insert(connection, INBOUND)
             .on_conflict_do_nothing(index_elements=["webhook_event_id"])
             .returning(INBOUND.c.id)
-        )
-    return _insert_statements[dialect]
+        ),
+    )
 
 
 @dataclass(eq=False)

@@ -25,7 +25,7 @@ from models.tables import (
     Unit,
 )
 from scheduler.shared_tasks import SHARED_GROUP, join_shared
-from scheduler.state import dialect_insert
+from scheduler.state import built_once, dialect_insert
 
 Row = TypeVar("Row", bound=SQLModel)
 MEMBER: Table = SQLModel.metadata.tables["group_member"]
@@ -110,38 +110,36 @@ def insert_once(session: Session, row: Row, key: str) -> Row:
     return row
 
 
-# Statements built once per database kind: building one costs more Python than running it.
-_statements: dict[tuple[str, ...], Any] = {}
-
-
 def _insert_once(connection: Connection, table: Table, key: str) -> Any:
     """INSERT … ON CONFLICT (key) DO NOTHING RETURNING every column, for this database."""
-    cache_key = (connection.dialect.name, table.name, key)
-    if cache_key not in _statements:
-        _statements[cache_key] = (
+    return built_once(
+        connection,
+        f"{table.name}.insert_once.{key}",
+        lambda connection: (
             dialect_insert(connection, table)
             .on_conflict_do_nothing(index_elements=[key])
             .returning(*table.columns)
-        )
-    return _statements[cache_key]
+        ),
+    )
 
 
 def _note_member(connection: Connection) -> Any:
     """INSERT a membership; one that left is active again from now; an active one stays."""
-    cache_key = (connection.dialect.name, "note_member")
-    if cache_key not in _statements:
+
+    def build(connection: Connection) -> Any:
         insert = dialect_insert(connection, MEMBER).values(
             group_id=bindparam("group_id"),
             person_id=bindparam("person_id"),
             active=True,
             seen_at=bindparam("seen_at"),
         )
-        _statements[cache_key] = insert.on_conflict_do_update(
+        return insert.on_conflict_do_update(
             index_elements=[MEMBER.c.group_id, MEMBER.c.person_id],
             set_={"active": True, "seen_at": insert.excluded.seen_at},
             where=~MEMBER.c.active,
         )
-    return _statements[cache_key]
+
+    return built_once(connection, "group_member.note_member", build)
 
 
 def note_member(session: Session, group: ChatGroup, person: Person, now: datetime) -> None:

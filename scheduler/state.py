@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,18 @@ from sqlmodel import SQLModel
 DELIVERY: Table = SQLModel.metadata.tables["delivery"]
 SYSTEM_STATE: Table = SQLModel.metadata.tables["system_state"]
 ANSWER_KIND = "reply"  # the outbox kind of chat answers (bot.answers stores them)
+
+
+# Statements built once per database kind: building one costs more Python than running it.
+_built: dict[tuple[str, str], Any] = {}
+
+
+def built_once(connection: Connection, name: str, build: Callable[[Connection], Any]) -> Any:
+    """The statement `name` for this connection's kind of database, built on first use."""
+    key = (connection.dialect.name, name)
+    if key not in _built:
+        _built[key] = build(connection)
+    return _built[key]
 
 
 def dialect_insert(connection: Connection, table: Table) -> Any:
