@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
@@ -146,7 +145,7 @@ class WriterTurn:
         self._lock_file: int | None = None
         if lock_path is not None:
             # A read-only folder: SQLite's own busy handling between processes, as before.
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 self._lock_file = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
 
     def acquire(self, *, urgent: bool = False) -> None:
@@ -227,8 +226,8 @@ class _WriterTurns:
 class _PingAfterIdle:
     """Ping a pooled PostgreSQL connection before use only when it has been idle a while.
 
-    SQLAlchemy's pre-ping costs a round trip on every checkout, and an event's processing
-    checks out several times; under a burst that was one round trip in five. A connection
+    SQLAlchemy's pre-ping costs a round trip on every checkout, and an event's webhook, its
+    processing and its delivery check out about four times between them. A connection
     back in the pool less than PING_AFTER_IDLE ago was working then: it is used without a
     ping. One idle longer (the server may have restarted, or a proxy dropped it) is pinged,
     and a dead one is replaced before anyone uses it, as pre-ping does.
