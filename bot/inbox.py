@@ -138,19 +138,17 @@ class EventRecorder:
     ) -> list[StoredEvent]:
         """Store the events (idempotent) once committed, the new rows; raises what the write did."""
         mine = _Delivery(list(raw_events), received_at)
-        if not self._shared:
+        if self._shared:
+            with self._lock:
+                self._queued.append(mine)
+                leading = not self._writing
+                self._writing = True
+            if not leading:
+                mine.woken.wait()  # settled by another writer, or asked to write next
+            if not mine.settled:
+                self._write_queued()
+        else:
             self._write([mine])
-            if mine.error is not None:
-                raise mine.error
-            return mine.rows
-        with self._lock:
-            self._queued.append(mine)
-            leading = not self._writing
-            self._writing = True
-        if not leading:
-            mine.woken.wait()  # settled by another writer, or asked to write next
-        if not mine.settled:
-            self._write_queued()
         if mine.error is not None:
             raise mine.error
         return mine.rows
