@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.events import chat_of
 from bot.line_api import LineClient
+from models.db import statement_at_a_time
 from models.tables import DeliveryStatus
 from scheduler.messages import Message
 from scheduler.messenger import PushRejected, PushUnreachable
@@ -73,10 +74,48 @@ _WAITING_OR_IN_FLIGHT = (
     .where(
         DELIVERY.c.kind == ANSWER_KIND,
         DELIVERY.c.target == bindparam("chat_id"),
-        DELIVERY.c.status.in_((DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value)),
+        # Not IN (…): an IN list is expanded into the SQL at every execution.
+        or_(
+            DELIVERY.c.status == DeliveryStatus.PENDING.value,
+            DELIVERY.c.status == DeliveryStatus.SENDING.value,
+        ),
     )
     .order_by(DELIVERY.c.id)
     .limit(MAX_MESSAGES_PER_CALL + 1)
+)
+_OF_THE_CHAT_UNSENT = and_(
+    DELIVERY.c.kind == ANSWER_KIND,
+    DELIVERY.c.target == bindparam("target"),
+    or_(
+        DELIVERY.c.status == DeliveryStatus.PENDING.value,
+        DELIVERY.c.status == DeliveryStatus.SENDING.value,
+    ),
+)
+_ROW_COLUMNS = (
+    "kind",
+    "target",
+    "occurrence_key",
+    "payload",
+    "due_at",
+    "retry_key",
+    "created_at",
+    "status",
+    "claimed_by",
+    "claimed_at",
+    "attempts",
+    "late",
+)
+# INSERT … SELECT the row's values WHERE NOT EXISTS (an unsent answer of the chat) RETURNING:
+# the look and the store in one round trip. The chat's target is one parameter, used twice.
+_STORE_IF_ALONE = (
+    insert(DELIVERY)
+    .from_select(
+        _ROW_COLUMNS,
+        select(*(bindparam(name, type_=DELIVERY.c[name].type) for name in _ROW_COLUMNS)).where(
+            ~exists().where(_OF_THE_CHAT_UNSENT)
+        ),
+    )
+    .returning(*_ANSWER_COLUMNS)
 )
 _ANY_WAITING = (
     select(DELIVERY.c.id)
@@ -104,6 +143,14 @@ def store_answer(
     """
     if not messages:
         return None
+    values = _answer_row(raw, messages, now, claimed_by)
+    return Answer(*connection.execute(_STORE, values).one())
+
+
+def _answer_row(
+    raw: Mapping[str, Any], messages: list[Message], now: datetime, claimed_by: str | None
+) -> dict[str, Any]:
+    """The outbox row of an answer: waiting for the courier, or in flight for `claimed_by`."""
     occurrence_key = f"{ANSWER_KIND}:{raw.get('webhookEventId') or raw.get('replyToken')}"
     event_time = datetime.fromtimestamp(int(raw.get("timestamp") or 0) / 1000, UTC)
     payload = {
@@ -111,15 +158,8 @@ def store_answer(
         "reply_token": raw.get("replyToken"),
         "event_time": event_time.isoformat(),
     }
-    claim: dict[str, Any] = {}
-    if claimed_by is not None:
-        claim = {
-            "status": DeliveryStatus.SENDING.value,
-            "claimed_by": claimed_by,
-            "claimed_at": now,
-            "attempts": 1,
-        }
-    values = {
+    claimed = claimed_by is not None
+    return {
         "kind": ANSWER_KIND,
         "target": chat_of(raw).chat_id,
         "occurrence_key": occurrence_key[:300],
@@ -127,12 +167,26 @@ def store_answer(
         "due_at": now + REPLY_HANDOVER,
         "retry_key": retry_key_for(occurrence_key),
         "created_at": now,
-        "status": DeliveryStatus.PENDING.value,
-        "attempts": 0,
+        "status": DeliveryStatus.SENDING.value if claimed else DeliveryStatus.PENDING.value,
+        "claimed_by": claimed_by,
+        "claimed_at": now if claimed else None,
+        "attempts": 1 if claimed else 0,
         "late": False,
-        **claim,
     }
-    return Answer(*connection.execute(_STORE, values).one())
+
+
+def _store_in_flight_if_alone(
+    connection: Connection,
+    raw: Mapping[str, Any],
+    messages: list[Message],
+    now: datetime,
+    worker: str,
+) -> Answer | None:
+    """Store the answer in flight for `worker` if nothing of its chat waits or is in flight;
+    None (nothing stored) if something does. One statement for the common case."""
+    values = _answer_row(raw, messages, now, worker)
+    row = connection.execute(_STORE_IF_ALONE, values).first()
+    return Answer(*row) if row is not None else None
 
 
 def hand_over(
@@ -151,11 +205,15 @@ def hand_over(
     `more_coming` (the chat's next events are stored: their answers go in the same call,
     within GATHER_WITHIN). The flag says whether answers are left waiting for the courier.
     """
+    if messages and not more_coming:  # the common case: nothing before it, nothing after it
+        alone = _store_in_flight_if_alone(connection, raw, messages, now, worker)
+        if alone is not None:
+            return Batch((alone,)), False
     waiting = connection.execute(_WAITING_OR_IN_FLIGHT, {"chat_id": chat_of(raw).chat_id}).all()
     if not waiting:
         if not messages:
             return Batch(()), False
-        if not more_coming:  # the common case: nothing before it, nothing after it
+        if not more_coming:  # what was before it went meanwhile
             answer = store_answer(connection, raw, messages, now, claimed_by=worker)
             return Batch((answer,) if answer else ()), False
     answer = store_answer(connection, raw, messages, now)
@@ -352,6 +410,8 @@ class AnswerCourier:
         worker: str | None = None,
     ) -> None:
         self.engine, self.line, self.clock = engine, line, clock
+        # For the lone statements of a delivery (mark it sent, look for more): no BEGIN/COMMIT.
+        self._one_statement = statement_at_a_time(engine)
         # Who holds a claim: a process that dies is told apart from one that is alive.
         self.worker = worker or f"courier:{worker_name()}"
         self._stopping = threading.Event()
@@ -588,7 +648,7 @@ class AnswerCourier:
             # Looked at after the mark's commit: an answer another process stored while this
             # one was in flight is seen here (or that process's own look sees this one sent).
             try:
-                with self.engine.connect() as connection:
+                with self._one_statement.connect() as connection:
                     more = _answer_waiting(connection, chat_id)
             except SQLAlchemyError:
                 more = True  # look the long way (and meet the same error there, if it stays)
@@ -692,7 +752,7 @@ class AnswerCourier:
 
     def _release_claim(self, rows: Sequence[Answer], **values: Any) -> None:
         """End this courier's claim on the rows with `values` (sent, or given back)."""
-        with self.engine.begin() as connection:
+        with self._one_statement.begin() as connection:
             _end_claim(connection, [row.id for row in rows], self.worker, **values)
 
     def _give_back(self, chat_id: str, rows: Sequence[Answer], error: str, now: datetime) -> bool:

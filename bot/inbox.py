@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
-from models.db import urgent_writes
+from models.db import statement_at_a_time, urgent_writes
 from models.tables import EventStatus, InboundEvent
 from scheduler.state import built_once, dialect_insert
 
@@ -120,13 +120,15 @@ class EventRecorder:
     alone so one bad body fails only itself; when the database cannot take writes
     (`unavailable`), every caller gets the error. PostgreSQL takes concurrent writers, and
     there sharing measured worse (followers wait on one thread's round trips): each webhook
-    writes alone.
+    writes alone, and a webhook of one event (LINE's usual) in autocommit: its one INSERT
+    needs no BEGIN and COMMIT around it.
     """
 
     MAX_SHARED = 64  # webhooks per transaction
 
     def __init__(self, engine: Engine, unavailable: Callable[[BaseException], bool]) -> None:
         self._engine = engine
+        self._one_statement = statement_at_a_time(engine)
         self._unavailable = unavailable
         self._shared = engine.dialect.name == "sqlite"
         self._lock = threading.Lock()
@@ -172,9 +174,11 @@ class EventRecorder:
 
     def _write(self, batch: list[_Delivery]) -> None:
         """One transaction for the batch; alone again for each when the content failed it."""
+        alone = len(batch) == 1 and len(batch[0].raw_events) == 1
+        engine = self._one_statement if alone else self._engine
         try:
             # LINE waits on these INSERTs: on SQLite they go before the lanes' writes.
-            with urgent_writes(), self._engine.begin() as connection:
+            with urgent_writes(), engine.begin() as connection:
                 for delivery in batch:
                     delivery.rows = record_events(
                         connection, delivery.raw_events, delivery.received_at

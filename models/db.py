@@ -56,6 +56,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def statement_at_a_time(engine: Engine) -> Engine:
+    """The engine for work of one statement, which needs no transaction around it.
+
+    On PostgreSQL each transaction costs a BEGIN and a COMMIT (or a ROLLBACK for a read),
+    each a round trip of its own: a lone UPDATE in a transaction is three. This engine (the
+    same pool) runs in autocommit, where it is one. Use it only where every statement stands
+    alone: two statements on it are two commits. On SQLite the engine itself: BEGIN and COMMIT
+    cost no round trip there, and writers take turns per transaction (_WriterTurns).
+    """
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys on (SQLite's default is off) and WAL so readers do not block the writer."""
     cursor = dbapi_connection.cursor()

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from models import db
-from models.db import WriterTurn, make_engine, urgent_writes
+from models.db import WriterTurn, make_engine, statement_at_a_time, urgent_writes
 
 
 def test_an_urgent_writer_goes_before_ordinary_writers_that_waited_longer() -> None:
@@ -128,6 +128,41 @@ def test_a_connection_back_in_the_pool_a_moment_ago_is_used_without_a_ping(
         with engine.connect() as connection:
             assert connection.execute(text("SELECT 1")).scalar() == 1
         assert len(pings) == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_lone_statement_on_postgresql_commits_as_it_runs_and_leaves_the_pool_transactional(
+    postgresql_url: str,
+) -> None:
+    engine = make_engine(postgresql_url, pool_size=1, max_overflow=0)
+    watcher = make_engine(postgresql_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE lone_statement_probe (n integer)"))
+        with statement_at_a_time(engine).connect() as connection:
+            connection.execute(text("INSERT INTO lone_statement_probe VALUES (1)"))
+            # No BEGIN was sent, so there is nothing to commit: another session sees it now.
+            with watcher.connect() as other:
+                seen = other.execute(text("SELECT count(*) FROM lone_statement_probe")).scalar()
+            assert seen == 1
+        # The same pooled connection, used normally again, is back in transactions.
+        with engine.connect() as connection:
+            connection.execute(text("INSERT INTO lone_statement_probe VALUES (2)"))
+            connection.rollback()
+        with watcher.connect() as other:
+            assert other.execute(text("SELECT count(*) FROM lone_statement_probe")).scalar() == 1
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS lone_statement_probe"))
+        engine.dispose()
+        watcher.dispose()
+
+
+def test_on_sqlite_the_lone_statement_engine_is_the_engine_itself(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'lone.db'}")
+    try:
+        assert statement_at_a_time(engine) is engine  # its writers take turns per transaction
     finally:
         engine.dispose()
 

@@ -246,6 +246,11 @@ def main() -> None:
         help="Tidtam servers, comma-separated: serve (python -m bot serve), procfile (web:)",
     )
     parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="databases, comma-separated: sqlite, postgresql (needs --postgresql)",
+    )
+    parser.add_argument(
         "--bursts",
         type=int,
         default=2,
@@ -258,7 +263,11 @@ def main() -> None:
     if args.serve_echo:  # the baseline's own process
         waitress.serve(echo_app(args.serve_echo[1]), port=int(args.serve_echo[0]), threads=8)
         return
-    kinds = ["sqlite"] + (["postgresql"] if args.postgresql else [])
+    kinds = [
+        kind
+        for kind in args.databases.split(",")
+        if kind == "sqlite" or (kind == "postgresql" and args.postgresql)
+    ]
     line = FakeLine().start()
     env = clean_environment()
     path = env.get("PATH", "")  # the Procfile's gunicorn is found beside this Python
