@@ -83,6 +83,24 @@ _WAITING_OR_IN_FLIGHT = (
     .order_by(DELIVERY.c.id)
     .limit(MAX_MESSAGES_PER_CALL + 1)
 )
+_SENDING = DELIVERY.alias("sending")
+# One statement, one snapshot: "none in flight" and "the oldest waiting" agree. (Two statements
+# could see another process's claim of the oldest only in the second.)
+_OLDEST_WAITING_NONE_IN_FLIGHT = (
+    select(DELIVERY.c.id, DELIVERY.c.payload)
+    .where(
+        DELIVERY.c.kind == ANSWER_KIND,
+        DELIVERY.c.target == bindparam("chat_id"),
+        DELIVERY.c.status == DeliveryStatus.PENDING.value,
+        ~exists().where(
+            _SENDING.c.kind == ANSWER_KIND,
+            _SENDING.c.target == bindparam("chat_id"),
+            _SENDING.c.status == DeliveryStatus.SENDING.value,
+        ),
+    )
+    .order_by(DELIVERY.c.id)
+    .limit(MAX_MESSAGES_PER_CALL)
+)
 _OF_THE_CHAT_UNSENT = and_(
     DELIVERY.c.kind == ANSWER_KIND,
     DELIVERY.c.target == bindparam("target"),
@@ -117,15 +135,7 @@ _STORE_IF_ALONE = (
     )
     .returning(*_ANSWER_COLUMNS)
 )
-_ANY_WAITING = (
-    select(DELIVERY.c.id)
-    .where(
-        DELIVERY.c.kind == ANSWER_KIND,
-        DELIVERY.c.target == bindparam("chat_id"),
-        DELIVERY.c.status == DeliveryStatus.PENDING.value,
-    )
-    .limit(1)
-)
+
 
 
 def store_answer(
@@ -324,22 +334,8 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
     Two processes may race for the same chat: whoever gets only part of what it picked gives
     it back, so the chat's answers are never split between two callers out of order.
     """
-    of_chat = and_(DELIVERY.c.kind == ANSWER_KIND, DELIVERY.c.target == chat_id)
-    sending = DELIVERY.alias("sending")
-    in_flight = exists().where(
-        sending.c.kind == ANSWER_KIND,
-        sending.c.target == chat_id,
-        sending.c.status == DeliveryStatus.SENDING.value,
-    )
     with connection.begin():
-        # One statement, one snapshot: "none in flight" and "the oldest waiting" agree. (Two
-        # statements could see another process's claim of the oldest only in the second.)
-        candidates = connection.execute(
-            select(DELIVERY.c.id, DELIVERY.c.payload)
-            .where(of_chat, DELIVERY.c.status == DeliveryStatus.PENDING.value, ~in_flight)
-            .order_by(DELIVERY.c.id)
-            .limit(MAX_MESSAGES_PER_CALL)
-        ).all()
+        candidates = connection.execute(_OLDEST_WAITING_NONE_IN_FLIGHT, {"chat_id": chat_id}).all()
         chosen = _fitting(
             [(row_id, len(payload.get("messages") or [])) for row_id, payload in candidates]
         )
@@ -350,11 +346,6 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
         _release(connection, [row.id for row in rows], worker)
         return Batch((), lost_race=True)
     return Batch(rows)
-
-
-def _answer_waiting(connection: Connection, chat_id: str) -> bool:
-    """Whether an answer of the chat waits in the outbox."""
-    return connection.execute(_ANY_WAITING, {"chat_id": chat_id}).first() is not None
 
 
 def _claim_pending(
@@ -645,21 +636,17 @@ class AnswerCourier:
                         chat_id, unsent.rows, "an earlier answer is not delivered", self.clock()
                     )
                 return
-            # Looked at after the mark's commit: an answer another process stored while this
-            # one was in flight is seen here (or that process's own look sees this one sent).
-            try:
-                with self._one_statement.connect() as connection:
-                    more = _answer_waiting(connection, chat_id)
-            except SQLAlchemyError:
-                more = True  # look the long way (and meet the same error there, if it stays)
-            if more:
-                with self._state:
-                    self._rung.add(chat_id)
+            # Looked for after the mark's commit: an answer another process stored while this
+            # one was in flight is seen then (or that process's own look sees this one sent).
+            with self._state:
+                self._rung.add(chat_id)
         with self._state:
             look = chat_id in self._rung
             self._rung.discard(chat_id)
         while look:
-            with self.engine.connect() as connection:
+            # Two lone statements (the look, the claim): the claim's own check that the rows
+            # are still waiting is what keeps two processes from taking the same answer.
+            with self._one_statement.connect() as connection:
                 batch = claim_answers(connection, chat_id, self.clock(), self.worker)
             if batch.lost_race:
                 continue
