@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -22,6 +23,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.elements import ClauseElement
 
 from bot.events import chat_of
 from bot.line_api import LineClient
@@ -381,10 +384,31 @@ def _release(connection: Connection, row_ids: Sequence[int], worker: str) -> Non
 
 def _end_claim(connection: Connection, row_ids: Sequence[int], worker: str, **values: Any) -> None:
     """End `worker`'s claim on the rows with `values` (in the caller's transaction)."""
+    if any(isinstance(value, ClauseElement) for value in values.values()):  # attempts - 1
+        connection.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id.in_(list(row_ids)), DELIVERY.c.claimed_by == worker)
+            .values(claimed_by=None, **values)
+        )
+        return
+    parameters = {f"new_{name}": value for name, value in values.items()}
     connection.execute(
+        _end_claim_setting(tuple(sorted(values))),
+        {"row_ids": list(row_ids), "worker": worker, **parameters},
+    )
+
+
+@functools.cache
+def _end_claim_setting(names: tuple[str, ...]) -> Update:
+    """The UPDATE ending a claim with these columns set, built once (marking sent is one a
+    delivery: building it per call cost more than running it)."""
+    return (
         update(DELIVERY)
-        .where(DELIVERY.c.id.in_(list(row_ids)), DELIVERY.c.claimed_by == worker)
-        .values(claimed_by=None, **values)
+        .where(
+            DELIVERY.c.id.in_(bindparam("row_ids", expanding=True)),
+            DELIVERY.c.claimed_by == bindparam("worker"),
+        )
+        .values(claimed_by=None, **{name: bindparam(f"new_{name}") for name in names})
     )
 
 
@@ -489,6 +513,21 @@ class AnswerCourier:
             self._watch.join(timeout=10)
         self._pool.shutdown(wait=True, cancel_futures=False)
         self._followup_pool.shutdown(wait=True, cancel_futures=False)
+
+    def warm_up(self, connection: Connection, chat_id: str) -> None:
+        """Run a delivery's statements once on the chat's answers, in the caller's transaction
+        (which rolls them back): mark the one in flight sent, claim the next."""
+        now = self.clock()
+        in_flight = connection.execute(
+            select(DELIVERY.c.id).where(
+                _OF_THE_CHAT_UNSENT, DELIVERY.c.status == DeliveryStatus.SENDING.value
+            ),
+            {"target": chat_id},
+        ).scalars()
+        sent = {"status": DeliveryStatus.SENT.value, "sent_at": now, "sent_via": "reply"}
+        _end_claim(connection, list(in_flight), self.worker, **sent)
+        waiting = connection.execute(_OLDEST_WAITING_NONE_IN_FLIGHT, {"chat_id": chat_id}).all()
+        _claim_pending(connection, [row.id for row in waiting], now, self.worker)
 
     def _serve(self, chat_id: str) -> None:
         """Deliver everything waiting for one chat, then its follow-ups; never raises."""

@@ -22,6 +22,7 @@ from bot.commands.help import QUICK_HELP, help_message
 from bot.context import Context, Refusal
 from bot.events import Chat, chat_of, parse_text, postback_text
 from bot.evidence_fetch import EvidenceFetcher, FetchJob
+from bot.inbox import record_events
 from bot.line_api import LineClient
 from bot.router import BadArguments, Match, Router
 from models.db import session_scope
@@ -190,21 +191,9 @@ class Conversation:
         self._noted.members = []
         try:
             with self.engine.begin() as connection:
-                # Claimed only if no earlier event of the chat is unprocessed: a chat's events
-                # are applied in the order LINE sent them, whichever process holds them.
-                claimed = connection.execute(
-                    _CLAIM_IN_ORDER_WITH_NEXT,
-                    {
-                        "event_id": event_row_id,
-                        "new_status": EventStatus.DONE.value,
-                        "now": now,
-                        "failure": None,
-                    },
-                ).first()
-                if claimed is None:
+                processed = self._claim_and_apply(connection, event_row_id, now)
+                if processed is NOT_CLAIMED:
                     return NOT_CLAIMED
-                raw, next_id = dict(claimed[0]), claimed[1]
-                processed = self._apply(connection, event_row_id, raw, now, next_id)
             # Only what was committed: a membership rolled back must be written again.
             for member in self._noted.members:
                 self._remember_member(member)
@@ -221,6 +210,50 @@ class Conversation:
         except Exception as error:  # a bug must not cost the user an answer or LINE a 5xx
             log.exception("event %s failed", event_row_id)
             return self._fail(event_row_id, error, now)
+
+    def _claim_and_apply(
+        self, connection: Connection, event_row_id: int, now: datetime
+    ) -> Processed:
+        """Claim the event and apply it in the caller's transaction (NOT_CLAIMED: not now)."""
+        # Claimed only if no earlier event of the chat is unprocessed: a chat's events are
+        # applied in the order LINE sent them, whichever process holds them.
+        claimed = connection.execute(
+            _CLAIM_IN_ORDER_WITH_NEXT,
+            {
+                "event_id": event_row_id,
+                "new_status": EventStatus.DONE.value,
+                "now": now,
+                "failure": None,
+            },
+        ).first()
+        if claimed is None:
+            return NOT_CLAIMED
+        return self._apply(connection, event_row_id, dict(claimed[0]), now, claimed[1])
+
+    def warm_up(self) -> None:
+        """Take two made-up events through every statement of their processing and delivery,
+        in one transaction that is rolled back: nothing is kept, nothing is sent.
+
+        SQLAlchemy compiles a statement at its first execution and keeps it. Without this, the
+        first burst after a start compiles each statement in every thread that meets it at
+        once: forty couriers marking their first replies sent held up each other's next
+        replies by 200 ms, and the first webhooks' acknowledgements waited the same way.
+        """
+        now = self.clock()
+        self._noted.members = []
+        try:
+            with self.engine.connect() as connection, connection.begin() as transaction:
+                processed = NOT_CLAIMED
+                for number in (1, 2):  # a group and person seen first, then a member again
+                    raw = _made_up_event(number, now)
+                    [stored] = record_events(connection, [raw], now)
+                    processed = self._claim_and_apply(connection, stored.id, now)
+                self.courier.warm_up(connection, chat_of(processed.raw).chat_id)
+                transaction.rollback()
+        except SQLAlchemyError as error:  # the database is away: the first burst compiles
+            log.info("warm-up skipped: %s", error)
+        finally:
+            self._noted.members = []  # rolled back: nothing to remember
 
     def _count_attempt(self, event_row_id: int) -> int:
         """Note one more failed try of an unprocessed event; how many there have been."""
@@ -624,6 +657,27 @@ class Conversation:
             except (PushRejected, PushUnreachable) as error:
                 log.info("no LINE group summary for %s: %s", chat.chat_id, error)
         return names
+
+
+# The made-up events of warm_up: a group and a person LINE never sends (not 32 hex digits), and
+# the most common kind of command, one that reads a task (#0 never exists) and is refused.
+_WARM_UP_GROUP = "C-warm-up"
+_WARM_UP_PERSON = "U-warm-up"
+_WARM_UP_TEXT = "เสร็จ #0"
+
+
+def _made_up_event(number: int, now: datetime) -> dict[str, Any]:
+    """A text message from the warm-up's group, shaped as LINE sends one."""
+    return {
+        "type": "message",
+        "mode": "active",
+        "timestamp": int(now.timestamp() * 1000),
+        "source": {"type": "group", "groupId": _WARM_UP_GROUP, "userId": _WARM_UP_PERSON},
+        "webhookEventId": f"warm-up-{number}",
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": f"warm-up-{number}",
+        "message": {"type": "text", "id": f"warm-up-{number}", "text": _WARM_UP_TEXT},
+    }
 
 
 def _named_in(raw: Mapping[str, Any]) -> list[str]:

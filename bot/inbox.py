@@ -232,8 +232,10 @@ class InboxWorker:
         lanes: int | None = None,
         capacity: int = 200,
         sweep_seconds: float = 5.0,
+        warm_up: Callable[[], None] | None = None,
     ) -> None:
         self._engine, self._process, self._sweep_seconds = engine, process, sweep_seconds
+        self._warm_up = warm_up  # run by the dispatcher before anything else
         if lanes is None:
             # SQLite takes one writer at a time, so more lanes only queue; on PostgreSQL an
             # event's database round trips overlap with other lanes' (measured: 4 beat 2).
@@ -306,6 +308,11 @@ class InboxWorker:
     def _dispatch(self) -> None:
         """Move new rows to their lanes whenever the doorbell rings; try a waiting row again
         soon; every few seconds (and on start) read the table for rows left behind."""
+        if self._warm_up is not None:
+            try:
+                self._warm_up()
+            except Exception:  # a slower first burst, not a reason to stop
+                log.exception("inbox: warm-up failed")
         while not self._stopping.is_set():
             with self._state:
                 wake_at = min([self._sweep_at, *(when for when, _, _ in self._retries[:1])])

@@ -105,7 +105,7 @@ def create_app(
     line = LineClient.from_settings(settings)
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
-    inbox = InboxWorker(engine, conversation.process)
+    inbox = InboxWorker(engine, conversation.process, warm_up=conversation.warm_up)
     conversation.courier.hold_followups_while(inbox.busy)  # names wait for a lull in events too
     recorder = EventRecorder(engine, _is_unavailable)
 

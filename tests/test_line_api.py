@@ -131,3 +131,31 @@ def test_profile_group_summary_and_quota(line: LineClient, fake_line: FakeLine) 
     assert f"/v2/bot/profile/{USER}" in paths
     assert f"/v2/bot/group/{GROUP}/member/{USER}" in paths
     assert f"/v2/bot/group/{GROUP}/summary" in paths
+
+
+def test_calls_in_turn_ride_one_kept_alive_connection() -> None:
+    # api.line.me keeps connections open; a new one per call would be a TLS handshake each.
+    server = FakeLine(keep_alive=True).start()
+    client = LineClient("token-123", server.base_url, timeout=2)
+    try:
+        for number in range(5):
+            client.reply(f"token-{number}", [{"type": "text", "text": "รับทราบ"}])
+            client.push(GROUP, [{"type": "text", "text": "รับทราบ"}])
+        assert len(server.requests) == 10
+        assert server.connections_opened == 1
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_a_stopped_line_answers_no_call_on_a_kept_alive_connection() -> None:
+    server = FakeLine(keep_alive=True).start()
+    client = LineClient("token-123", server.base_url, timeout=2)
+    try:
+        client.push(GROUP, [{"type": "text", "text": "ก่อน"}])
+        server.stop()
+        with pytest.raises(PushUnreachable):
+            client.push(GROUP, [{"type": "text", "text": "หลัง"}])
+        assert len(server.requests) == 1
+    finally:
+        client.close()

@@ -268,7 +268,7 @@ def main() -> None:
         for kind in args.databases.split(",")
         if kind == "sqlite" or (kind == "postgresql" and args.postgresql)
     ]
-    line = FakeLine().start()
+    line = FakeLine(keep_alive=True).start()  # as api.line.me: connections kept open
     env = clean_environment()
     path = env.get("PATH", "")  # the Procfile's gunicorn is found beside this Python
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -59,11 +61,50 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     daemon_threads = True
 
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.connections: set[socket.socket] = set()  # open ones, closed by close_connections
+        self.connections_opened = 0
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self.connections.add(request)
+            self.connections_opened += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that closed its kept-alive connection (it stopped) is no error."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)
+
+    def close_connections(self) -> None:
+        """End every kept-alive connection (a stopped LINE answers nobody)."""
+        with self._connections_lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # closed meanwhile
+
 
 class FakeLine:
-    """The recording server; answers like LINE, or as scripted with `answer(...)`."""
+    """The recording server; answers like LINE, or as scripted with `answer(...)`.
 
-    def __init__(self) -> None:
+    With `keep_alive`, it speaks HTTP/1.1 and keeps connections open between calls, as
+    api.line.me does (the benchmarks use it: a new TCP connection per call costs the client
+    CPU a real deployment does not spend). Without, every call has its own connection.
+    """
+
+    def __init__(self, *, keep_alive: bool = False) -> None:
+        self.keep_alive = keep_alive
         self.requests: list[RecordedRequest] = []
         # Seconds LINE takes to answer a push or reply (0: at once); scripted delays add to it.
         self.latency = 0.0
@@ -100,9 +141,15 @@ class FakeLine:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
+        """Stop serving and close the socket (and every connection kept alive)."""
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
+
+    @property
+    def connections_opened(self) -> int:
+        """How many TCP connections clients have opened to this server."""
+        return self._server.connections_opened
 
     def answer(
         self,
@@ -210,6 +257,11 @@ class FakeLine:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if fake.keep_alive else "HTTP/1.0"
+            # Headers and body are written apart: without this, Nagle's algorithm and the
+            # client's delayed ACK hold every kept-alive answer for 40 ms.
+            disable_nagle_algorithm = fake.keep_alive
+
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
