@@ -24,7 +24,13 @@ from bot.events import Chat, chat_of, parse_text, postback_text
 from bot.evidence_fetch import EvidenceFetcher, FetchJob
 from bot.inbox import record_events
 from bot.line_api import LineClient
-from bot.router import BadArguments, Match, Router
+from bot.router import (
+    BadArguments,
+    Match,
+    RefusedAfterWriting,
+    Router,
+    every_command_in_a_savepoint,
+)
 from models.db import session_scope
 from models.settings import Settings
 from models.tables import ChatGroup, EventStatus, InboundEvent, Person, ProgressReport
@@ -198,6 +204,10 @@ class Conversation:
             for member in self._noted.members:
                 self._remember_member(member)
             return processed
+        except RefusedAfterWriting:
+            # Rolled back: again, with the command in a savepoint that its refusal undoes.
+            with every_command_in_a_savepoint():
+                return self._process_one(event_row_id)
         except DBAPIError as error:
             # The database, not the command, failed (a lost connection, or another process
             # registering the same group at the same moment): the row stays unprocessed and

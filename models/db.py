@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
@@ -46,6 +46,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _reopen_when_read_only)
         _WriterTurns(engine.url.database or "").watch(engine)
+        event.listen(engine, "before_cursor_execute", _count_write)
         return engine
     # An unreachable server must fail in seconds, not after the OS's TCP timeout (minutes):
     # the webhook then keeps the event in its spool and still answers LINE in time.
@@ -53,7 +54,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
     engine = create_engine(url, **kwargs)
     _PingAfterIdle().watch(engine)
+    event.listen(engine, "before_cursor_execute", _count_write)
     return engine
+
+
+_WRITES_SO_FAR = "writes_so_far"
+
+
+def writes_so_far(connection: Connection) -> int | None:
+    """How many INSERT, UPDATE and DELETE statements this connection has run (a counter to
+    compare before and after some work: whether it wrote anything); None when its engine was
+    not made by make_engine and does not count."""
+    if not event.contains(connection.engine, "before_cursor_execute", _count_write):
+        return None
+    return int(connection.info.get(_WRITES_SO_FAR, 0))
+
+
+def _count_write(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        conn.info[_WRITES_SO_FAR] = conn.info.get(_WRITES_SO_FAR, 0) + 1
 
 
 def statement_at_a_time(engine: Engine) -> Engine:

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import types
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.commands import FEATURES, build_router
 from bot.context import Context, Refusal
 from bot.router import BadArguments, Match, Reply, Router, command, commands_in
-from models.tables import Role, Unit
+from bot.webhook import create_app, services_of
+from models.settings import Settings
+from models.tables import EventStatus, InboundEvent, Role, Unit
 from scheduler.thaidate import parse_date
 from tests.support.chat import Chat, said
-from tests.support.events import ADMIN, OFFICER_A, SUPERVISOR
+from tests.support.events import ADMIN, OFFICER_A, SUPERVISOR, text_message, webhook
+from tests.support.fake_line import FakeLine
+from tests.support.web import MutableClock, sign
 
 
 def feature(name: str) -> types.ModuleType:
@@ -111,6 +118,50 @@ def test_a_refusal_or_a_thai_date_error_is_the_answer_and_nothing_is_half_writte
     answer = said(probe_chat.say("ทดสอบ วันที่", OFFICER_A))
     assert "กุมภาพันธ์" in answer
     assert units(engine) == 0
+
+
+def test_a_command_that_refuses_without_writing_runs_without_a_savepoint(
+    probe_chat: Chat, engine: Engine
+) -> None:
+    savepoints: list[str] = []
+
+    def note(_c: Any, _cur: Any, statement: str, _p: Any, _ctx: Any, _many: bool) -> None:
+        if statement.upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            savepoints.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert said(probe_chat.say("ทดสอบ ปฏิเสธ", OFFICER_A)) == "ไม่ได้ค่ะ"
+        assert said(probe_chat.say("ทดสอบ ไก่", OFFICER_A)) == "ได้ ไก่"
+        assert savepoints == []
+        # A refusal after a write: undone, run again with the command in a savepoint.
+        assert "กุมภาพันธ์" in said(probe_chat.say("ทดสอบ วันที่", OFFICER_A))
+        assert [s.split()[0].upper() for s in savepoints] == ["SAVEPOINT", "ROLLBACK"]
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert units(engine) == 1
+
+
+def test_through_the_webhook_a_refusal_after_a_write_is_the_answer_and_nothing_is_kept(
+    settings: Settings, clock: MutableClock, engine: Engine, fake_line: FakeLine
+) -> None:
+    router = Router.from_modules([feature("probe_webhook")])
+    app = create_app(settings, clock=clock, router=router)
+    client = app.test_client()
+    try:
+        for words in ("ทดสอบ วันที่", "ทดสอบ ไก่"):
+            body = json.dumps(webhook(text_message(words, user_id=OFFICER_A))).encode()
+            headers = {"Content-Type": "application/json", "X-Line-Signature": sign(body)}
+            assert client.post("/callback", data=body, headers=headers).status_code == 200
+            assert services_of(app).wait_idle()
+    finally:
+        services_of(app).close()
+    answers = [m["text"] for r in fake_line.replies for m in r.body["messages"]]
+    assert len(answers) == 2 and "กุมภาพันธ์" in answers[0] and answers[1] == "ได้ ไก่"
+    assert units(engine) == 1
+    with Session(engine) as session:
+        statuses = session.exec(select(InboundEvent.status)).all()
+    assert statuses == [EventStatus.DONE.value, EventStatus.DONE.value]
 
 
 def test_bad_arguments_get_the_usage_and_example(probe_chat: Chat) -> None:

@@ -14,7 +14,13 @@ from bot import store
 from bot.commands import build_router
 from bot.context import Context
 from bot.events import parse_text
-from bot.router import Router
+from bot.router import (
+    BadArguments,
+    Match,
+    RefusedAfterWriting,
+    Router,
+    every_command_in_a_savepoint,
+)
 from models.db import session_scope
 from models.settings import Settings
 from scheduler.messages import Message
@@ -51,6 +57,21 @@ class Chat:
         found = self.router.find(command_text)
         assert found is not None, f"not a command: {command_text!r}"
         names = {user_id: written.lstrip("@") for user_id, written in tagged}
+        try:
+            return self._dispatch(found, by, tagged_ids, names, group)
+        except RefusedAfterWriting:  # rolled back: again, as the conversation does
+            with every_command_in_a_savepoint():
+                return self._dispatch(found, by, tagged_ids, names, group)
+
+    def _dispatch(
+        self,
+        found: Match | BadArguments,
+        by: str,
+        tagged_ids: list[str],
+        names: dict[str, str],
+        group: str | None,
+    ) -> list[Message]:
+        """Dispatch in one transaction, as the conversation would for this sender and chat."""
         now = self.clock()
         with session_scope(self.engine) as session:
             chat_group = store.get_or_create_group(session, group, now) if group else None

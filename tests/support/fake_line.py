@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import sys
@@ -89,10 +90,8 @@ class _Server(ThreadingHTTPServer):
         with self._connections_lock:
             open_now = list(self.connections)
         for connection in open_now:
-            try:
+            with contextlib.suppress(OSError):  # closed meanwhile
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # closed meanwhile
 
 
 class FakeLine:
