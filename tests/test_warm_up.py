@@ -1,7 +1,10 @@
-"""The warm-up at start: the first event after it compiles nothing, and it leaves no trace."""
+"""Ready to serve: the warm-up (the first event compiles nothing; nothing kept), a settled heap."""
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +23,9 @@ from models.settings import Settings
 from models.tables import ChatGroup, Delivery, GroupMember, InboundEvent, Person
 from tests.support.events import NOW, OFFICER_A, text_message, webhook
 from tests.support.fake_line import FakeLine
-from tests.support.web import SignedPost
+from tests.support.processes import clean_environment
+from tests.support.scratch import scratch_database
+from tests.support.web import SignedPost, repository_root
 
 
 @pytest.fixture
@@ -78,3 +83,29 @@ def test_the_warm_up_keeps_nothing_and_sends_nothing(
             count = connection.execute(select(func.count()).select_from(table)).scalar()
             assert count == 0, table.__name__
     assert fake_line.requests == []
+
+
+def test_a_production_app_settles_its_heap_and_a_test_app_does_not(app: Flask) -> None:
+    assert gc.get_freeze_count() == 0  # the test app (BOT_ENV=test) froze nothing here
+    script = (
+        "import gc; from bot.webhook import create_app, services_of; "
+        "app = create_app(); print(gc.get_freeze_count()); services_of(app).close()"
+    )
+    with scratch_database("sqlite") as url:
+        env = clean_environment(
+            BOT_ENV="production",
+            DATABASE_URL=url,
+            LINE_CHANNEL_SECRET="secret",
+            LINE_CHANNEL_ACCESS_TOKEN="token",
+            LINE_API_BASE_URL="http://127.0.0.1:9",  # never called
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=repository_root(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    assert int(done.stdout.split()[-1]) > 100_000  # the imports' objects, frozen
