@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -55,6 +55,13 @@ ORPHAN_AFTER = timedelta(seconds=15)
 # While the chat's next events are already stored, its answers wait for theirs (one call for
 # all, in order), but never longer than this after the first was stored: tokens stay fresh.
 GATHER_WITHIN = timedelta(seconds=1)
+# An answer about to go waits at most this long for the chat's next event, already here but
+# not processed yet, so that their answers go in one call (a token stays fresh for a minute).
+PARK_AT_MOST = timedelta(seconds=0.5)
+PARK_LOOK_SECONDS = 0.05  # how often a parked answer looks whether that event is done
+# During a burst (other chats' events waiting too) an answer also waits this long for the
+# chat's next message to arrive: people answering a digest together type a few lines apart.
+BURST_LINGER = timedelta(seconds=0.15)
 # A follow-up (names from LINE) waits this long at most for a moment with no delivery running.
 FOLLOWUP_LULL_WAIT_SECONDS = 2.0
 FOLLOWUP_LULL_LOOK_SECONDS = 0.05
@@ -99,6 +106,23 @@ _OLDEST_WAITING_NONE_IN_FLIGHT = (
             _SENDING.c.kind == ANSWER_KIND,
             _SENDING.c.target == bindparam("chat_id"),
             _SENDING.c.status == DeliveryStatus.SENDING.value,
+        ),
+    )
+    .order_by(DELIVERY.c.id)
+    .limit(MAX_MESSAGES_PER_CALL)
+)
+# As above, but with the caller's own batch in flight (it waits to take them along).
+_WAITING_WITH_ONLY_THESE_IN_FLIGHT = (
+    select(DELIVERY.c.id, DELIVERY.c.payload)
+    .where(
+        DELIVERY.c.kind == ANSWER_KIND,
+        DELIVERY.c.target == bindparam("chat_id"),
+        DELIVERY.c.status == DeliveryStatus.PENDING.value,
+        ~exists().where(
+            _SENDING.c.kind == ANSWER_KIND,
+            _SENDING.c.target == bindparam("chat_id"),
+            _SENDING.c.status == DeliveryStatus.SENDING.value,
+            _SENDING.c.id.not_in(bindparam("own", expanding=True)),
         ),
     )
     .order_by(DELIVERY.c.id)
@@ -303,6 +327,14 @@ def _fitting(sizes: Sequence[tuple[int, int]]) -> list[int]:
     return chosen
 
 
+@dataclass
+class _Park:
+    """A batch waiting to take the chat's next answers along (AnswerCourier._gathered)."""
+
+    woken: threading.Event = field(default_factory=threading.Event)
+    answered: bool = False  # another answer of the chat was stored meanwhile
+
+
 @dataclass(frozen=True)
 class Batch:
     """A chat's answers claimed together, oldest first."""
@@ -348,6 +380,27 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
     if len(rows) != len(chosen):  # another process took some: give the rest back
         _release(connection, [row.id for row in rows], worker)
         return Batch((), lost_race=True)
+    return Batch(rows)
+
+
+def _claim_after(
+    connection: Connection, chat_id: str, batch: Batch, now: datetime, worker: str
+) -> Batch:
+    """Claim the chat's waiting answers that fit in one call after `batch` (which this
+    courier holds in flight); none while another of the chat's answers is in flight."""
+    with connection.begin():
+        candidates = connection.execute(
+            _WAITING_WITH_ONLY_THESE_IN_FLIGHT, {"chat_id": chat_id, "own": batch.ids}
+        ).all()
+        sizes = [(row.id, len(row.payload.get("messages") or [])) for row in batch.rows]
+        sizes += [(row_id, len(payload.get("messages") or [])) for row_id, payload in candidates]
+        chosen = _fitting(sizes)[len(batch.rows) :]
+        if not chosen:
+            return Batch(())
+        rows = _claim_pending(connection, chosen, now, worker)
+    if len(rows) != len(chosen):  # another process took some: give the rest back
+        _release(connection, [row.id for row in rows], worker)
+        return Batch(())
     return Batch(rows)
 
 
@@ -437,6 +490,9 @@ class AnswerCourier:
         self._followup_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="followup")
         self._followups_running = 0
         self._others_busy: Callable[[], bool] = lambda: False
+        self._events_waiting: Callable[[str], bool] = lambda chat_id: False
+        self._burst: Callable[[str], bool] = lambda chat_id: False
+        self._parked: dict[str, _Park] = {}  # chats whose batch waits to take more along
         self._state = threading.Condition()
         self._busy: set[str] = set()  # chats with a delivery running
         self._again: set[str] = set()  # chats rung while running: look once more
@@ -450,6 +506,20 @@ class AnswerCourier:
         # Batches claimed in the processing transaction, to send before looking for more.
         self._handed: dict[str, list[Batch]] = {}
         self._rung: set[str] = set()  # chats whose waiting answers must be looked for
+
+    def gather_while(
+        self, events_waiting: Callable[[str], bool], burst: Callable[[str], bool]
+    ) -> None:
+        """A batch about to go waits (PARK_AT_MOST) while `events_waiting(chat)`, and during
+        a `burst(chat)` BURST_LINGER for more: the answers to those events join it."""
+        self._events_waiting, self._burst = events_waiting, burst
+
+    def events_done(self, chat_id: str) -> None:
+        """The chat has no event left to process here: an answer waiting for one goes now."""
+        with self._state:
+            parked = self._parked.get(chat_id)
+        if parked is not None:
+            parked.woken.set()
 
     def hold_followups_while(self, busy: Callable[[], bool]) -> None:
         """Follow-ups also wait (as long as they wait for deliveries) while `busy()` is true."""
@@ -487,6 +557,10 @@ class AnswerCourier:
                 self._handed.setdefault(chat_id, []).append(batch)
             if chat_id in self._busy:
                 self._again.add(chat_id)
+                parked = self._parked.get(chat_id)
+                if parked is not None:  # an answer it waited for is stored: take it along
+                    parked.answered = True
+                    parked.woken.set()
                 return
             self._busy.add(chat_id)
         try:
@@ -516,16 +590,19 @@ class AnswerCourier:
 
     def warm_up(self, connection: Connection, chat_id: str) -> None:
         """Run a delivery's statements once on the chat's answers, in the caller's transaction
-        (which rolls them back): mark the one in flight sent, claim the next."""
+        (which rolls them back): look for answers to take along, mark the one in flight sent,
+        claim the next."""
         now = self.clock()
         in_flight = connection.execute(
             select(DELIVERY.c.id).where(
                 _OF_THE_CHAT_UNSENT, DELIVERY.c.status == DeliveryStatus.SENDING.value
             ),
             {"target": chat_id},
-        ).scalars()
+        ).all()
+        own = [row.id for row in in_flight]
+        connection.execute(_WAITING_WITH_ONLY_THESE_IN_FLIGHT, {"chat_id": chat_id, "own": own})
         sent = {"status": DeliveryStatus.SENT.value, "sent_at": now, "sent_via": "reply"}
-        _end_claim(connection, list(in_flight), self.worker, **sent)
+        _end_claim(connection, own, self.worker, **sent)
         waiting = connection.execute(_OLDEST_WAITING_NONE_IN_FLIGHT, {"chat_id": chat_id}).all()
         _claim_pending(connection, [row.id for row in waiting], now, self.worker)
 
@@ -667,6 +744,7 @@ class AnswerCourier:
                     del self._handed[chat_id]
             if batch is None:
                 break
+            batch = self._gathered(chat_id, batch)
             if not self._send(chat_id, batch):
                 with self._state:
                     later = self._handed.pop(chat_id, [])
@@ -691,8 +769,53 @@ class AnswerCourier:
                 continue
             if not batch.rows:
                 return
+            batch = self._gathered(chat_id, batch)
             if not self._send(chat_id, batch):
                 return  # left for the sender: LINE or the database is failing right now
+
+    def _gathered(self, chat_id: str, batch: Batch) -> Batch:
+        """The batch, with the answers to the chat's next events if they come in time.
+
+        Under a burst a chat's next message often arrives while its answer waits for a
+        thread to send it. Sent at once, the next answer would then wait a whole LINE round
+        trip behind it; so while that event is here and not yet processed (the inbox says),
+        the batch waits for its answer (the lane rings this chat), at most PARK_AT_MOST, and
+        they go in one reply with the newer token. The batch stays claimed meanwhile: no other
+        process sends the chat anything before it.
+        """
+        if len(batch.messages) >= MAX_MESSAGES_PER_CALL:
+            return batch
+        started = time.monotonic()
+        lingering = self._burst(chat_id)
+        if not lingering and not self._events_waiting(chat_id):
+            return batch
+        linger_until = started + (BURST_LINGER.total_seconds() if lingering else 0.0)
+        deadline = started + PARK_AT_MOST.total_seconds()
+        park = _Park()
+        with self._state:
+            self._parked[chat_id] = park
+        try:
+            # Woken when one of those events is processed (its lane rings the chat) and when
+            # none is left; it looks again then, and every PARK_LOOK_SECONDS besides. A
+            # linger ends early once another answer of the chat is stored.
+            while self._events_waiting(chat_id) or (
+                not park.answered and time.monotonic() < linger_until
+            ):
+                left = deadline - time.monotonic()
+                if left <= 0 or self._stopping.is_set():
+                    break
+                park.woken.wait(min(left, PARK_LOOK_SECONDS))
+                park.woken.clear()
+        finally:
+            with self._state:
+                self._parked.pop(chat_id, None)
+        try:
+            with self._one_statement.connect() as connection:
+                more = _claim_after(connection, chat_id, batch, self.clock(), self.worker)
+        except SQLAlchemyError:
+            log.warning("answers %s: could not look for the chat's next answers", batch.ids)
+            return batch  # they go after this one, as without waiting
+        return Batch(batch.rows + more.rows)
 
     def _send(self, chat_id: str, batch: Batch, *, tried_before: bool = False) -> bool:
         """One reply with the freshest token, else pushes in order; True when all went out.

@@ -233,9 +233,11 @@ class InboxWorker:
         capacity: int = 200,
         sweep_seconds: float = 5.0,
         warm_up: Callable[[], None] | None = None,
+        chat_done: Callable[[str], None] | None = None,
     ) -> None:
         self._engine, self._process, self._sweep_seconds = engine, process, sweep_seconds
         self._warm_up = warm_up  # run by the dispatcher before anything else
+        self._chat_done = chat_done  # told when a chat has no event left here to process
         if lanes is None:
             # SQLite takes one writer at a time, so more lanes only queue; on PostgreSQL an
             # event's database round trips overlap with other lanes' (measured: 4 beat 2).
@@ -253,6 +255,7 @@ class InboxWorker:
         # belong to the process whose webhook stored them (two processes would race for each).
         self._seen_unprocessed: set[int] = set()
         self._chat_of: dict[int, str] = {}  # queued row → its chat (to try it again later)
+        self._queued_in_chat: dict[str, int] = {}  # chat → its rows queued or in a lane
         self._retries: list[tuple[float, int, str]] = []  # (when, row, chat): a heap
         self._handled = 0
         self._stopping = threading.Event()
@@ -285,6 +288,20 @@ class InboxWorker:
         """Whether events are waiting for a lane or being processed now."""
         with self._state:
             return bool(self._handed or self._queued)
+
+    def busy_besides(self, chat_key: str) -> bool:
+        """Whether events of other chats are waiting or being processed here (a burst)."""
+        with self._state:
+            return len(self._queued) > self._queued_in_chat.get(chat_key, 0) or any(
+                chat != chat_key for _, chat in self._handed
+            )
+
+    def waiting_in(self, chat_key: str) -> bool:
+        """Whether an event of the chat, handed to this process, is not processed yet."""
+        with self._state:
+            return chat_key in self._queued_in_chat or any(
+                chat == chat_key for _, chat in self._handed
+            )
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until every notified event is processed (tests and shutdown use this)."""
@@ -361,6 +378,7 @@ class InboxWorker:
                 return
             self._queued.add(event_id)
             self._chat_of[event_id] = chat_key
+            self._queued_in_chat[chat_key] = self._queued_in_chat.get(chat_key, 0) + 1
         lane = self._lanes[zlib.crc32(chat_key.encode()) % len(self._lanes)]
         while not self._stopping.is_set():
             try:
@@ -384,9 +402,16 @@ class InboxWorker:
                 with self._state:
                     self._queued.discard(event_id)
                     chat_key = self._chat_of.pop(event_id, "")
+                    left = self._queued_in_chat.get(chat_key, 1) - 1
+                    if left > 0:
+                        self._queued_in_chat[chat_key] = left
+                    else:
+                        self._queued_in_chat.pop(chat_key, None)
                     if waits:
                         when = time.monotonic() + RETRY_WAITING_SECONDS
                         heapq.heappush(self._retries, (when, event_id, chat_key))
                     self._state.notify_all()
+                if left <= 0 and self._chat_done is not None:
+                    self._chat_done(chat_key)
             if waits:
                 self._doorbell.set()  # the dispatcher's wait now ends at the retry

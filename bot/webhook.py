@@ -106,8 +106,14 @@ def create_app(
     line = LineClient.from_settings(settings)
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
-    inbox = InboxWorker(engine, conversation.process, warm_up=conversation.warm_up)
+    inbox = InboxWorker(
+        engine,
+        conversation.process,
+        warm_up=conversation.warm_up,
+        chat_done=conversation.courier.events_done,
+    )
     conversation.courier.hold_followups_while(inbox.busy)  # names wait for a lull in events too
+    conversation.courier.gather_while(inbox.waiting_in, inbox.busy_besides)  # answers go along
     recorder = EventRecorder(engine, _is_unavailable)
 
     def store(raw_events: list[dict[str, Any]], received_at: datetime) -> None:

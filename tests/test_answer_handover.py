@@ -4,6 +4,7 @@ names are asked for after the burst."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -116,3 +117,87 @@ def test_names_follow_ups_wait_while_the_inbox_has_events_then_run(
     finally:
         courier.stop()
         line.close()
+
+
+@pytest.fixture
+def courier(engine: Engine, fake_line: FakeLine) -> Iterator[AnswerCourier]:
+    """A courier on the fake LINE (no inbox: the tests say what waits)."""
+    line = LineClient("t", fake_line.base_url)
+    courier = AnswerCourier(engine, line, lambda: NOW)
+    yield courier
+    courier.stop()
+    line.close()
+
+
+class Looked:
+    """A hook the courier asks (per chat); remembers that it was asked."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.asked = threading.Event()
+
+    def __call__(self, chat_id: str) -> bool:
+        self.asked.set()
+        return self.answer
+
+
+def replied_texts(fake_line: FakeLine) -> list[list[str]]:
+    """The texts of each reply call, in order."""
+    return [[m["text"] for m in reply.body["messages"]] for reply in fake_line.replies]
+
+
+def test_an_answer_about_to_go_waits_for_the_chat_s_next_event_and_they_go_in_one_reply(
+    engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=30))
+    next_event_here = Looked(True)
+    courier.gather_while(next_event_here, Looked(False))
+    first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
+    with engine.begin() as connection:
+        batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
+    courier.deliver(GROUP, batch)
+    assert next_event_here.asked.wait(5)  # it saw the next event here: it waits for it
+    # The lane processes that event: its answer waits behind the first, and rings the chat.
+    with engine.begin() as connection:
+        later, waiting = hand_over(
+            connection, second, answer("2"), NOW, courier.worker, more_coming=False
+        )
+    assert later.rows == () and waiting
+    next_event_here.answer = False
+    courier.ring(GROUP)
+    assert courier.wait_idle(10)
+    assert replied_texts(fake_line) == [["1", "2"]]
+    assert fake_line.replies[0].body["replyToken"] == second["replyToken"]  # the newer token
+    assert statuses(engine) == ["sent", "sent"] and fake_line.pushes == []
+
+
+def test_the_wait_for_the_next_event_ends_after_a_moment(
+    engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=0.2))
+    courier.gather_while(Looked(True), Looked(False))  # an event that is never processed
+    event = text_message("ก", user_id=OFFICER_A, group_id=GROUP)
+    with engine.begin() as connection:
+        batch, _ = hand_over(connection, event, answer("1"), NOW, courier.worker, more_coming=False)
+    courier.deliver(GROUP, batch)
+    assert courier.wait_idle(10)
+    assert replied_texts(fake_line) == [["1"]] and statuses(engine) == ["sent"]
+
+
+def test_in_a_burst_an_answer_lingers_for_the_chat_s_next_message_and_takes_it_along(
+    engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "BURST_LINGER", timedelta(seconds=30))
+    monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=30))
+    burst = Looked(True)  # other chats' events are waiting; none of this chat's yet
+    courier.gather_while(Looked(False), burst)
+    first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
+    with engine.begin() as connection:
+        batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
+    courier.deliver(GROUP, batch)
+    assert burst.asked.wait(5)
+    with engine.begin() as connection:
+        hand_over(connection, second, answer("2"), NOW, courier.worker, more_coming=False)
+    courier.ring(GROUP)  # the next answer is stored: the linger ends at once, not in 30 s
+    assert courier.wait_idle(10)
+    assert replied_texts(fake_line) == [["1", "2"]]

@@ -290,3 +290,36 @@ def test_a_writer_stopped_mid_write_leaves_nobody_answering_as_if_stored(
     assert isinstance(outcomes[2], RuntimeError)  # waited for it: told, not answered 200
     with Session(engine) as session:
         assert session.exec(select(InboundEvent.webhook_event_id)).all() == ["Ew0"]
+
+
+def test_the_inbox_says_which_chats_have_events_left_and_when_a_chat_is_done(
+    engine: Engine,
+) -> None:
+    gate, chat_finished = threading.Event(), threading.Event()
+    done_chats: list[str] = []
+
+    def process(row_id: int) -> bool:
+        gate.wait(5)  # held in its lane until the test has looked
+        return False
+
+    def chat_done(chat_id: str) -> None:
+        done_chats.append(chat_id)
+        chat_finished.set()
+
+    worker = InboxWorker(engine, process, lanes=2, sweep_seconds=60, chat_done=chat_done)
+    worker.start()
+    try:
+        assert worker.wait_idle()
+        rows = store(engine, "one", "two")
+        chat = rows[0][1]
+        worker.notify(rows)
+        assert worker.waiting_in(chat) and not worker.waiting_in("C-another")
+        assert not worker.busy_besides(chat) and worker.busy_besides("C-another")
+        assert done_chats == []
+        gate.set()
+        assert worker.wait_idle() and chat_finished.wait(5)
+        assert not worker.waiting_in(chat) and not worker.busy_besides("C-another")
+        assert done_chats == [chat]  # once, when its last event was done
+    finally:
+        gate.set()
+        worker.stop()

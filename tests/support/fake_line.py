@@ -316,6 +316,9 @@ class FakeLine:
                     payload, content_type = answer, "image/png"
                 else:
                     payload = json.dumps(answer).encode()
+                # Accepted now: stamped before the client can read the answer (a client may
+                # send its next call before this thread runs again after the write).
+                accepted_at = time.monotonic()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
@@ -325,7 +328,7 @@ class FakeLine:
                     self.end_headers()
                     self.wfile.write(payload)
                     with fake._lock:
-                        fake.answered.append((recorded, time.monotonic()))
+                        fake.answered.append((recorded, accepted_at))
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (its timeout): LINE would have carried on too
 
