@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -327,6 +327,35 @@ def _fitting(sizes: Sequence[tuple[int, int]]) -> list[int]:
     return chosen
 
 
+class ChatEvents(Protocol):
+    """What the courier asks the inbox before a batch goes (InboxWorker answers)."""
+
+    def waiting_in(self, chat_key: str) -> bool:
+        """Whether an event of the chat, handed to this process, is not processed yet."""
+        ...
+
+    def waiting_anywhere(self, chat_key: str) -> bool:
+        """Whether an event of the chat, stored by any process, is not processed yet."""
+        ...
+
+    def busy_besides(self, chat_key: str) -> bool:
+        """Whether events of other chats are waiting or being processed here (a burst)."""
+        ...
+
+
+class _NoEvents:
+    """No inbox: nothing is ever coming (a courier on its own, as in some tests)."""
+
+    def waiting_in(self, chat_key: str) -> bool:
+        return False
+
+    def waiting_anywhere(self, chat_key: str) -> bool:
+        return False
+
+    def busy_besides(self, chat_key: str) -> bool:
+        return False
+
+
 @dataclass
 class _Park:
     """A batch waiting to take the chat's next answers along (AnswerCourier._gathered)."""
@@ -490,8 +519,7 @@ class AnswerCourier:
         self._followup_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="followup")
         self._followups_running = 0
         self._others_busy: Callable[[], bool] = lambda: False
-        self._events_waiting: Callable[[str], bool] = lambda chat_id: False
-        self._burst: Callable[[str], bool] = lambda chat_id: False
+        self._events: ChatEvents = _NoEvents()
         self._parked: dict[str, _Park] = {}  # chats whose batch waits to take more along
         self._state = threading.Condition()
         self._busy: set[str] = set()  # chats with a delivery running
@@ -507,12 +535,10 @@ class AnswerCourier:
         self._handed: dict[str, list[Batch]] = {}
         self._rung: set[str] = set()  # chats whose waiting answers must be looked for
 
-    def gather_while(
-        self, events_waiting: Callable[[str], bool], burst: Callable[[str], bool]
-    ) -> None:
-        """A batch about to go waits (PARK_AT_MOST) while `events_waiting(chat)`, and during
-        a `burst(chat)` BURST_LINGER for more: the answers to those events join it."""
-        self._events_waiting, self._burst = events_waiting, burst
+    def gather_with(self, events: ChatEvents) -> None:
+        """Before a batch goes, ask `events` (the inbox) whether the chat's next events are
+        coming: the answers to those join it (see _gathered)."""
+        self._events = events
 
     def events_done(self, chat_id: str) -> None:
         """The chat has no event left to process here: an answer waiting for one goes now."""
@@ -600,6 +626,7 @@ class AnswerCourier:
             {"target": chat_id},
         ).all()
         own = [row.id for row in in_flight]
+        self._events.waiting_anywhere(chat_id)  # the look for the chat's events elsewhere
         connection.execute(_WAITING_WITH_ONLY_THESE_IN_FLIGHT, {"chat_id": chat_id, "own": own})
         sent = {"status": DeliveryStatus.SENT.value, "sent_at": now, "sent_via": "reply"}
         _end_claim(connection, own, self.worker, **sent)
@@ -785,27 +812,38 @@ class AnswerCourier:
         """
         if len(batch.messages) >= MAX_MESSAGES_PER_CALL:
             return batch
+        events = self._events
         started = time.monotonic()
-        lingering = self._burst(chat_id)
-        if not lingering and not self._events_waiting(chat_id):
+        lingering = events.busy_besides(chat_id)
+        if not lingering and not events.waiting_in(chat_id):
             return batch
         linger_until = started + (BURST_LINGER.total_seconds() if lingering else 0.0)
         deadline = started + PARK_AT_MOST.total_seconds()
         park = _Park()
         with self._state:
             self._parked[chat_id] = park
+
+        def more_coming() -> bool:
+            if events.waiting_in(chat_id):
+                return True
+            if not park.answered and time.monotonic() < linger_until:
+                return True  # the chat's next message may be on its way
+            # Past a linger: another process may have the chat's next event (no ring comes
+            # from there; this looks again every PARK_LOOK_SECONDS).
+            return lingering and events.waiting_anywhere(chat_id)
+
         try:
             # Woken when one of those events is processed (its lane rings the chat) and when
-            # none is left; it looks again then, and every PARK_LOOK_SECONDS besides. A
-            # linger ends early once another answer of the chat is stored.
-            while self._events_waiting(chat_id) or (
-                not park.answered and time.monotonic() < linger_until
-            ):
+            # none is left here; it looks again then, and every PARK_LOOK_SECONDS besides.
+            # A linger ends early once another answer of the chat is stored.
+            while more_coming():
                 left = deadline - time.monotonic()
                 if left <= 0 or self._stopping.is_set():
                     break
                 park.woken.wait(min(left, PARK_LOOK_SECONDS))
                 park.woken.clear()
+        except SQLAlchemyError as error:  # the look elsewhere failed: go with what there is
+            log.warning("answers %s: could not look for the chat's events: %s", batch.ids, error)
         finally:
             with self._state:
                 self._parked.pop(chat_id, None)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
@@ -210,6 +211,12 @@ def unprocessed_events(session: Session, limit: int) -> list[tuple[int, str]]:
     return [(event_id, chat_id) for event_id, chat_id in session.exec(statement) if event_id]
 
 
+_UNPROCESSED_IN_CHAT = sa_select(INBOUND.c.id).where(
+    INBOUND.c.chat_id == bindparam("chat_id"),
+    INBOUND.c.status == EventStatus.RECEIVED.value,
+).limit(1)
+
+
 def _chat_key(raw: Mapping[str, Any]) -> str:
     """The chat an event belongs to: its events are processed in order, one at a time."""
     source = raw.get("source") or {}
@@ -236,6 +243,7 @@ class InboxWorker:
         chat_done: Callable[[str], None] | None = None,
     ) -> None:
         self._engine, self._process, self._sweep_seconds = engine, process, sweep_seconds
+        self._one_statement = statement_at_a_time(engine)
         self._warm_up = warm_up  # run by the dispatcher before anything else
         self._chat_done = chat_done  # told when a chat has no event left here to process
         if lanes is None:
@@ -295,6 +303,12 @@ class InboxWorker:
             return len(self._queued) > self._queued_in_chat.get(chat_key, 0) or any(
                 chat != chat_key for _, chat in self._handed
             )
+
+    def waiting_anywhere(self, chat_key: str) -> bool:
+        """Whether an event of the chat, stored by any process, is not processed yet."""
+        with self._one_statement.connect() as connection:
+            found = connection.execute(_UNPROCESSED_IN_CHAT, {"chat_id": chat_key}).first()
+        return found is not None
 
     def waiting_in(self, chat_key: str) -> bool:
         """Whether an event of the chat, handed to this process, is not processed yet."""

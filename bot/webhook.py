@@ -113,7 +113,7 @@ def create_app(
         chat_done=conversation.courier.events_done,
     )
     conversation.courier.hold_followups_while(inbox.busy)  # names wait for a lull in events too
-    conversation.courier.gather_while(inbox.waiting_in, inbox.busy_besides)  # answers go along
+    conversation.courier.gather_with(inbox)  # a chat's next answers go in the same reply
     recorder = EventRecorder(engine, _is_unavailable)
 
     def store(raw_events: list[dict[str, Any]], received_at: datetime) -> None:

@@ -129,16 +129,23 @@ def courier(engine: Engine, fake_line: FakeLine) -> Iterator[AnswerCourier]:
     line.close()
 
 
-class Looked:
-    """A hook the courier asks (per chat); remembers that it was asked."""
+class Coming:
+    """What the inbox would tell the courier of a chat's events; notes that it was asked."""
 
-    def __init__(self, answer: bool) -> None:
-        self.answer = answer
+    def __init__(self, *, here: bool = False, anywhere: bool = False, burst: bool = False) -> None:
+        self.here, self.anywhere, self.burst = here, anywhere, burst
         self.asked = threading.Event()
 
-    def __call__(self, chat_id: str) -> bool:
+    def waiting_in(self, chat_key: str) -> bool:
         self.asked.set()
-        return self.answer
+        return self.here
+
+    def waiting_anywhere(self, chat_key: str) -> bool:
+        return self.anywhere
+
+    def busy_besides(self, chat_key: str) -> bool:
+        self.asked.set()
+        return self.burst
 
 
 def replied_texts(fake_line: FakeLine) -> list[list[str]]:
@@ -150,8 +157,8 @@ def test_an_answer_about_to_go_waits_for_the_chat_s_next_event_and_they_go_in_on
     engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=30))
-    next_event_here = Looked(True)
-    courier.gather_while(next_event_here, Looked(False))
+    next_event_here = Coming(here=True)
+    courier.gather_with(next_event_here)
     first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
     with engine.begin() as connection:
         batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
@@ -163,7 +170,7 @@ def test_an_answer_about_to_go_waits_for_the_chat_s_next_event_and_they_go_in_on
             connection, second, answer("2"), NOW, courier.worker, more_coming=False
         )
     assert later.rows == () and waiting
-    next_event_here.answer = False
+    next_event_here.here = False
     courier.ring(GROUP)
     assert courier.wait_idle(10)
     assert replied_texts(fake_line) == [["1", "2"]]
@@ -175,7 +182,7 @@ def test_the_wait_for_the_next_event_ends_after_a_moment(
     engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=0.2))
-    courier.gather_while(Looked(True), Looked(False))  # an event that is never processed
+    courier.gather_with(Coming(here=True))  # an event that is never processed
     event = text_message("ก", user_id=OFFICER_A, group_id=GROUP)
     with engine.begin() as connection:
         batch, _ = hand_over(connection, event, answer("1"), NOW, courier.worker, more_coming=False)
@@ -189,8 +196,8 @@ def test_in_a_burst_an_answer_lingers_for_the_chat_s_next_message_and_takes_it_a
 ) -> None:
     monkeypatch.setattr(answers, "BURST_LINGER", timedelta(seconds=30))
     monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=30))
-    burst = Looked(True)  # other chats' events are waiting; none of this chat's yet
-    courier.gather_while(Looked(False), burst)
+    burst = Coming(burst=True)  # other chats' events are waiting; none of this chat's yet
+    courier.gather_with(burst)
     first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
     with engine.begin() as connection:
         batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
@@ -199,5 +206,25 @@ def test_in_a_burst_an_answer_lingers_for_the_chat_s_next_message_and_takes_it_a
     with engine.begin() as connection:
         hand_over(connection, second, answer("2"), NOW, courier.worker, more_coming=False)
     courier.ring(GROUP)  # the next answer is stored: the linger ends at once, not in 30 s
+    assert courier.wait_idle(10)
+    assert replied_texts(fake_line) == [["1", "2"]]
+
+
+def test_in_a_burst_an_answer_waits_for_the_chat_s_event_in_another_process(
+    engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "BURST_LINGER", timedelta(seconds=0))
+    monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=30))
+    elsewhere = Coming(anywhere=True, burst=True)  # stored by the other process, unprocessed
+    courier.gather_with(elsewhere)
+    first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
+    with engine.begin() as connection:
+        batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
+    courier.deliver(GROUP, batch)
+    assert elsewhere.asked.wait(5)
+    # The other process processes it (its ring goes to its own courier, not to this one).
+    with engine.begin() as connection:
+        hand_over(connection, second, answer("2"), NOW, "courier:other:2:x", more_coming=False)
+    elsewhere.anywhere = False  # this courier sees that at its next look
     assert courier.wait_idle(10)
     assert replied_texts(fake_line) == [["1", "2"]]
