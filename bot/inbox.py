@@ -11,6 +11,7 @@ import queue
 import threading
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,8 @@ _PAGE = 1000  # unprocessed rows read per dispatcher pass
 # An event that waits for an earlier one of its chat (being processed by another process) is
 # looked for again this soon: that process may have committed just after its own look.
 RETRY_WAITING_SECONDS = 0.1
+# Other chats' events handed over within this long make a burst (see busy_besides).
+BURST_WINDOW_SECONDS = 0.1
 INBOUND: Table = SQLModel.metadata.tables["inbound_event"]
 
 
@@ -264,6 +267,7 @@ class InboxWorker:
         self._seen_unprocessed: set[int] = set()
         self._chat_of: dict[int, str] = {}  # queued row → its chat (to try it again later)
         self._queued_in_chat: dict[str, int] = {}  # chat → its rows queued or in a lane
+        self._arrivals: deque[tuple[float, str]] = deque()  # (when, chat) handed lately
         self._retries: list[tuple[float, int, str]] = []  # (when, row, chat): a heap
         self._handled = 0
         self._stopping = threading.Event()
@@ -290,6 +294,10 @@ class InboxWorker:
                 self._sweep_wanted = True
             else:
                 self._handed.extend(rows)
+                arrived = time.monotonic()
+                self._arrivals.extend((arrived, chat) for _, chat in rows)
+                while self._arrivals and self._arrivals[0][0] < arrived - BURST_WINDOW_SECONDS:
+                    self._arrivals.popleft()
         self._doorbell.set()
 
     def busy(self) -> bool:
@@ -298,10 +306,14 @@ class InboxWorker:
             return bool(self._handed or self._queued)
 
     def busy_besides(self, chat_key: str) -> bool:
-        """Whether events of other chats are waiting or being processed here (a burst)."""
+        """Whether other chats' events are waiting, being processed, or arrived a moment ago
+        (a burst; where processing keeps up, as in a gevent worker, the queue looks empty)."""
+        since = time.monotonic() - BURST_WINDOW_SECONDS
         with self._state:
-            return len(self._queued) > self._queued_in_chat.get(chat_key, 0) or any(
-                chat != chat_key for _, chat in self._handed
+            return (
+                len(self._queued) > self._queued_in_chat.get(chat_key, 0)
+                or any(chat != chat_key for _, chat in self._handed)
+                or any(at >= since and chat != chat_key for at, chat in self._arrivals)
             )
 
     def waiting_anywhere(self, chat_key: str) -> bool:

@@ -293,8 +293,9 @@ def test_a_writer_stopped_mid_write_leaves_nobody_answering_as_if_stored(
 
 
 def test_the_inbox_says_which_chats_have_events_left_and_when_a_chat_is_done(
-    engine: Engine,
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(inbox, "BURST_WINDOW_SECONDS", 0.0)  # the queue alone (see below)
     gate, chat_finished = threading.Event(), threading.Event()
     done_chats: list[str] = []
 
@@ -322,4 +323,23 @@ def test_the_inbox_says_which_chats_have_events_left_and_when_a_chat_is_done(
         assert done_chats == [chat]  # once, when its last event was done
     finally:
         gate.set()
+        worker.stop()
+
+
+def test_other_chats_events_that_arrived_a_moment_ago_make_a_burst(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox, "BURST_WINDOW_SECONDS", 60.0)
+    process = Recorder()
+    worker = started(engine, process)
+    try:
+        rows = store(engine, "one")
+        worker.notify(rows)
+        assert process.wait_for(1) and worker.wait_idle()
+        chat = rows[0][1]
+        # Processed already (a worker that keeps up), yet a burst for everyone else.
+        assert worker.busy_besides("C-another") and not worker.busy_besides(chat)
+        monkeypatch.setattr(inbox, "BURST_WINDOW_SECONDS", 0.0)
+        assert not worker.busy_besides("C-another")  # a moment later, it is over
+    finally:
         worker.stop()
