@@ -59,8 +59,9 @@ GATHER_WITHIN = timedelta(seconds=1)
 # not processed yet, so that their answers go in one call (a token stays fresh for a minute).
 PARK_AT_MOST = timedelta(seconds=0.5)
 PARK_LOOK_SECONDS = 0.05  # how often a parked answer looks whether that event is done
-# During a burst (other chats' events waiting too) an answer also waits this long for the
-# chat's next message to arrive: people answering a digest together type a few lines apart.
+# During a burst (other chats' events waiting too) an answer also waits for the chat's next
+# message until this long after its latest one: people answering a digest together type a
+# few lines apart.
 BURST_LINGER = timedelta(seconds=0.15)
 # A follow-up (names from LINE) waits this long at most for a moment with no delivery running.
 FOLLOWUP_LULL_WAIT_SECONDS = 2.0
@@ -342,6 +343,10 @@ class ChatEvents(Protocol):
         """Whether events of other chats are waiting or being processed here (a burst)."""
         ...
 
+    def last_arrival(self, chat_key: str) -> float | None:
+        """When (time.monotonic) the chat's latest event reached this process, if known."""
+        ...
+
 
 class _NoEvents:
     """No inbox: nothing is ever coming (a courier on its own, as in some tests)."""
@@ -354,6 +359,9 @@ class _NoEvents:
 
     def busy_besides(self, chat_key: str) -> bool:
         return False
+
+    def last_arrival(self, chat_key: str) -> float | None:
+        return None
 
 
 @dataclass
@@ -817,7 +825,7 @@ class AnswerCourier:
         lingering = events.busy_besides(chat_id)
         if not lingering and not events.waiting_in(chat_id):
             return batch
-        linger_until = started + (BURST_LINGER.total_seconds() if lingering else 0.0)
+        linger = BURST_LINGER.total_seconds()
         deadline = started + PARK_AT_MOST.total_seconds()
         park = _Park()
         with self._state:
@@ -826,8 +834,16 @@ class AnswerCourier:
         def more_coming() -> bool:
             if events.waiting_in(chat_id):
                 return True
-            if not park.answered and time.monotonic() < linger_until:
-                return True  # the chat's next message may be on its way
+            if lingering:
+                # The chat's next message may be on its way while its latest is recent (and,
+                # until another answer of the chat is stored, for a linger from now).
+                last = events.last_arrival(chat_id)
+                until = max(
+                    started + linger if not park.answered else 0.0,
+                    last + linger if last is not None else 0.0,
+                )
+                if time.monotonic() < until:
+                    return True
             # Past a linger: another process may have the chat's next event (no ring comes
             # from there; this looks again every PARK_LOOK_SECONDS).
             return lingering and events.waiting_anywhere(chat_id)

@@ -35,6 +35,7 @@ _PAGE = 1000  # unprocessed rows read per dispatcher pass
 RETRY_WAITING_SECONDS = 0.1
 # Other chats' events handed over within this long make a burst (see busy_besides).
 BURST_WINDOW_SECONDS = 0.1
+MAX_ARRIVALS_REMEMBERED = 10_000  # chats whose latest arrival time is kept
 INBOUND: Table = SQLModel.metadata.tables["inbound_event"]
 
 
@@ -268,6 +269,7 @@ class InboxWorker:
         self._chat_of: dict[int, str] = {}  # queued row → its chat (to try it again later)
         self._queued_in_chat: dict[str, int] = {}  # chat → its rows queued or in a lane
         self._arrivals: deque[tuple[float, str]] = deque()  # (when, chat) handed lately
+        self._last_arrival: dict[str, float] = {}  # chat → when its latest event was handed
         self._retries: list[tuple[float, int, str]] = []  # (when, row, chat): a heap
         self._handled = 0
         self._stopping = threading.Event()
@@ -296,6 +298,12 @@ class InboxWorker:
                 self._handed.extend(rows)
                 arrived = time.monotonic()
                 self._arrivals.extend((arrived, chat) for _, chat in rows)
+                for _, chat in rows:
+                    self._last_arrival[chat] = arrived
+                if len(self._last_arrival) > MAX_ARRIVALS_REMEMBERED:  # a bound: keep the recent
+                    self._last_arrival = {
+                        chat: at for chat, at in self._last_arrival.items() if at > arrived - 1.0
+                    }
                 while self._arrivals and self._arrivals[0][0] < arrived - BURST_WINDOW_SECONDS:
                     self._arrivals.popleft()
         self._doorbell.set()
@@ -315,6 +323,11 @@ class InboxWorker:
                 or any(chat != chat_key for _, chat in self._handed)
                 or any(at >= since and chat != chat_key for at, chat in self._arrivals)
             )
+
+    def last_arrival(self, chat_key: str) -> float | None:
+        """When (time.monotonic) the chat's latest event was handed to this process, if known."""
+        with self._state:
+            return self._last_arrival.get(chat_key)
 
     def waiting_anywhere(self, chat_key: str) -> bool:
         """Whether an event of the chat, stored by any process, is not processed yet."""

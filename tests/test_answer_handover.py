@@ -4,6 +4,7 @@ names are asked for after the burst."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -147,6 +148,11 @@ class Coming:
         self.asked.set()
         return self.burst
 
+    def last_arrival(self, chat_key: str) -> float | None:
+        return self.arrived  # None: long ago
+
+    arrived: float | None = None
+
 
 def replied_texts(fake_line: FakeLine) -> list[list[str]]:
     """The texts of each reply call, in order."""
@@ -228,3 +234,27 @@ def test_in_a_burst_an_answer_waits_for_the_chat_s_event_in_another_process(
     elsewhere.anywhere = False  # this courier sees that at its next look
     assert courier.wait_idle(10)
     assert replied_texts(fake_line) == [["1", "2"]]
+
+
+def test_in_a_burst_a_chat_s_lines_a_moment_apart_all_go_in_one_reply(
+    engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answers, "BURST_LINGER", timedelta(seconds=1))
+    monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=30))
+    burst = Coming(burst=True)
+    courier.gather_with(burst)
+    events = [text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข", "ค")]
+    with engine.begin() as connection:
+        batch, _ = hand_over(
+            connection, events[0], answer("1"), NOW, courier.worker, more_coming=False
+        )
+    courier.deliver(GROUP, batch)
+    assert burst.asked.wait(5)
+    for event, words in ((events[1], "2"), (events[2], "3")):
+        burst.arrived = time.monotonic()  # the next line arrives, and is answered
+        with engine.begin() as connection:
+            hand_over(connection, event, answer(words), NOW, courier.worker, more_coming=False)
+        courier.ring(GROUP)
+    assert courier.wait_idle(10)  # a second after the last line: nothing more came
+    assert replied_texts(fake_line) == [["1", "2", "3"]]
+    assert fake_line.replies[0].body["replyToken"] == events[2]["replyToken"]
