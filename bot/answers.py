@@ -328,6 +328,13 @@ def _fitting(sizes: Sequence[tuple[int, int]]) -> list[int]:
     return chosen
 
 
+class ChatActivity(NamedTuple):
+    """A chat's events as any process stored them."""
+
+    unprocessed: bool  # one is not processed yet
+    latest_received: datetime | None  # when the latest processed one arrived
+
+
 class ChatEvents(Protocol):
     """What the courier asks the inbox before a batch goes (InboxWorker answers)."""
 
@@ -335,8 +342,8 @@ class ChatEvents(Protocol):
         """Whether an event of the chat, handed to this process, is not processed yet."""
         ...
 
-    def waiting_anywhere(self, chat_key: str) -> bool:
-        """Whether an event of the chat, stored by any process, is not processed yet."""
+    def elsewhere(self, chat_key: str) -> ChatActivity:
+        """The chat's events as stored by any process (a look in the table)."""
         ...
 
     def busy_besides(self, chat_key: str) -> bool:
@@ -354,8 +361,8 @@ class _NoEvents:
     def waiting_in(self, chat_key: str) -> bool:
         return False
 
-    def waiting_anywhere(self, chat_key: str) -> bool:
-        return False
+    def elsewhere(self, chat_key: str) -> ChatActivity:
+        return ChatActivity(unprocessed=False, latest_received=None)
 
     def busy_besides(self, chat_key: str) -> bool:
         return False
@@ -634,7 +641,7 @@ class AnswerCourier:
             {"target": chat_id},
         ).all()
         own = [row.id for row in in_flight]
-        self._events.waiting_anywhere(chat_id)  # the look for the chat's events elsewhere
+        self._events.elsewhere(chat_id)  # the look for the chat's events in other processes
         connection.execute(_WAITING_WITH_ONLY_THESE_IN_FLIGHT, {"chat_id": chat_id, "own": own})
         sent = {"status": DeliveryStatus.SENT.value, "sent_at": now, "sent_via": "reply"}
         _end_claim(connection, own, self.worker, **sent)
@@ -844,9 +851,16 @@ class AnswerCourier:
                 )
                 if time.monotonic() < until:
                     return True
-            # Past a linger: another process may have the chat's next event (no ring comes
-            # from there; this looks again every PARK_LOOK_SECONDS).
-            return lingering and events.waiting_anywhere(chat_id)
+            if not lingering:
+                return False
+            # Past a linger: another process may have the chat's next event, or have had its
+            # latest a moment ago (no ring comes from there; this looks every
+            # PARK_LOOK_SECONDS).
+            elsewhere = events.elsewhere(chat_id)
+            if elsewhere.unprocessed:
+                return True
+            latest = elsewhere.latest_received
+            return latest is not None and self.clock() < latest + BURST_LINGER
 
         try:
             # Woken when one of those events is processed (its lane rings the chat) and when

@@ -14,7 +14,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, bindparam
@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.answers import ChatActivity
 from models.db import statement_at_a_time, urgent_writes
 from models.tables import EventStatus, InboundEvent
 from scheduler.state import built_once, dialect_insert
@@ -215,10 +216,30 @@ def unprocessed_events(session: Session, limit: int) -> list[tuple[int, str]]:
     return [(event_id, chat_id) for event_id, chat_id in session.exec(statement) if event_id]
 
 
-_UNPROCESSED_IN_CHAT = sa_select(INBOUND.c.id).where(
-    INBOUND.c.chat_id == bindparam("chat_id"),
-    INBOUND.c.status == EventStatus.RECEIVED.value,
-).limit(1)
+_CHAT_ACTIVITY = sa_select(
+    sa_select(INBOUND.c.id)
+    .where(
+        INBOUND.c.chat_id == bindparam("chat_id"),
+        INBOUND.c.status == EventStatus.RECEIVED.value,
+    )
+    .limit(1)
+    .scalar_subquery(),
+    sa_select(INBOUND.c.received_at)
+    .where(
+        INBOUND.c.chat_id == bindparam("chat_id"),
+        INBOUND.c.status == EventStatus.DONE.value,
+    )
+    .order_by(INBOUND.c.id.desc())
+    .limit(1)
+    .scalar_subquery(),
+)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A stored instant as UTC-aware (SQLite gives naive UTC back)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def _chat_key(raw: Mapping[str, Any]) -> str:
@@ -329,11 +350,14 @@ class InboxWorker:
         with self._state:
             return self._last_arrival.get(chat_key)
 
-    def waiting_anywhere(self, chat_key: str) -> bool:
-        """Whether an event of the chat, stored by any process, is not processed yet."""
+    def elsewhere(self, chat_key: str) -> ChatActivity:
+        """The chat's events as stored by any process: whether one is not processed yet, and
+        when the latest processed one arrived (one look, served by the chat/status index)."""
         with self._one_statement.connect() as connection:
-            found = connection.execute(_UNPROCESSED_IN_CHAT, {"chat_id": chat_key}).first()
-        return found is not None
+            unprocessed, latest = connection.execute(
+                _CHAT_ACTIVITY, {"chat_id": chat_key}
+            ).one()
+        return ChatActivity(unprocessed is not None, _aware(latest))
 
     def waiting_in(self, chat_key: str) -> bool:
         """Whether an event of the chat, handed to this process, is not processed yet."""

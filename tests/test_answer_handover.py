@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot import answers
-from bot.answers import GATHER_WITHIN, MAX_MESSAGES_PER_CALL, AnswerCourier, hand_over
+from bot.answers import (
+    GATHER_WITHIN,
+    MAX_MESSAGES_PER_CALL,
+    AnswerCourier,
+    ChatActivity,
+    hand_over,
+)
 from bot.line_api import LineClient
 from scheduler.state import DELIVERY
 from tests.support.events import GROUP, NOW, OFFICER_A, text_message
@@ -141,8 +147,8 @@ class Coming:
         self.asked.set()
         return self.here
 
-    def waiting_anywhere(self, chat_key: str) -> bool:
-        return self.anywhere
+    def elsewhere(self, chat_key: str) -> ChatActivity:
+        return ChatActivity(unprocessed=self.anywhere, latest_received=None)
 
     def busy_besides(self, chat_key: str) -> bool:
         self.asked.set()

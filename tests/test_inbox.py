@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from bot import inbox
 from bot.inbox import INBOUND, EventRecorder, InboxWorker, StoredEvent, record_events
-from models.tables import InboundEvent
+from models.tables import EventStatus, InboundEvent
 from tests.support.events import text_message
 
 NOW = datetime(2024, 7, 1, 1, 30, tzinfo=UTC)
@@ -343,3 +343,15 @@ def test_other_chats_events_that_arrived_a_moment_ago_make_a_burst(
         assert not worker.busy_besides("C-another")  # a moment later, it is over
     finally:
         worker.stop()
+
+
+def test_the_table_says_what_other_processes_have_of_a_chat(engine: Engine) -> None:
+    worker = InboxWorker(engine, Recorder(), lanes=1, sweep_seconds=60)  # not started: a look
+    [(first, chat)] = store(engine, "one")
+    assert worker.elsewhere(chat) == (True, None)  # stored, not processed yet
+    with engine.begin() as connection:
+        connection.execute(
+            INBOUND.update().where(INBOUND.c.id == first).values(status=EventStatus.DONE.value)
+        )
+    assert worker.elsewhere(chat) == (False, NOW)  # processed; it arrived then
+    assert worker.elsewhere("C-another") == (False, None)
