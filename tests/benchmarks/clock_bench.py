@@ -215,7 +215,7 @@ def main() -> None:
                     f"= {ratio:.2f}×"
                 )
 
-    line = FakeLine().start()
+    line = FakeLine(keep_alive=True).start()  # as api.line.me: connections kept open
     line.latency = args.latency
     try:
         for kind in kinds:
