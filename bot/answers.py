@@ -3,7 +3,8 @@
 # An answer never waits behind another chat's LINE round trip: processing an event only writes
 # rows; this courier takes them to LINE from a pool of threads. Within one chat it is strict:
 # one call at a time, oldest answer first, and the answers waiting together go in one reply
-# (LINE takes 5 messages per reply token; the newest fresh token is used). The order holds
+# (LINE takes 5 messages per reply token; the newest fresh token is used); an answer about to
+# go waits a moment for the chat's next events when they are coming (_gathered). The order holds
 # across processes too, because a chat's answer is claimed only when no earlier answer of the
 # chat is still pending or in flight, the rule the reminder sender follows (scheduler.sender).
 
@@ -55,9 +56,11 @@ ORPHAN_AFTER = timedelta(seconds=15)
 # While the chat's next events are already stored, its answers wait for theirs (one call for
 # all, in order), but never longer than this after the first was stored: tokens stay fresh.
 GATHER_WITHIN = timedelta(seconds=1)
-# An answer about to go waits at most this long for the chat's next event, already here but
-# not processed yet, so that their answers go in one call (a token stays fresh for a minute).
-PARK_AT_MOST = timedelta(seconds=0.5)
+# An answer about to go waits at most this long for the chat's next events, so that their
+# answers go in one call (a token stays fresh for a minute). An event already here is processed
+# within the backlog's time; gone at 0.5 s, the first answer left alone when the backlog was
+# longer, and the next waited a whole LINE round trip behind it (2.5 s at LINE 1,000 ms).
+PARK_AT_MOST = timedelta(seconds=1)
 PARK_LOOK_SECONDS = 0.05  # how often a parked answer looks whether that event is done
 # During a burst (other chats' events waiting too) an answer also waits for the chat's next
 # message until this long after its latest one: people answering a digest together type a
@@ -821,9 +824,11 @@ class AnswerCourier:
         Under a burst a chat's next message often arrives while its answer waits for a
         thread to send it. Sent at once, the next answer would then wait a whole LINE round
         trip behind it; so while that event is here and not yet processed (the inbox says),
-        the batch waits for its answer (the lane rings this chat), at most PARK_AT_MOST, and
-        they go in one reply with the newer token. The batch stays claimed meanwhile: no other
-        process sends the chat anything before it.
+        the batch waits for its answer (the lane rings this chat), and during a burst it
+        lingers until BURST_LINGER after the chat's latest message (here or, by a look in the
+        table, in another process) — at most PARK_AT_MOST in all. Then the answers stored
+        meanwhile go with it in one reply, with the newer token. The batch stays claimed all
+        along: no process sends the chat anything before it.
         """
         if len(batch.messages) >= MAX_MESSAGES_PER_CALL:
             return batch
@@ -841,19 +846,18 @@ class AnswerCourier:
         def more_coming() -> bool:
             if events.waiting_in(chat_id):
                 return True
-            if lingering:
-                # The chat's next message may be on its way while its latest is recent (and,
-                # until another answer of the chat is stored, for a linger from now).
-                last = events.last_arrival(chat_id)
-                until = max(
-                    started + linger if not park.answered else 0.0,
-                    last + linger if last is not None else 0.0,
-                )
-                if time.monotonic() < until:
-                    return True
             if not lingering:
                 return False
-            # Past a linger: another process may have the chat's next event, or have had its
+            # The chat's next message may be on its way while its latest is recent (and,
+            # until another answer of the chat is stored, for a linger from now).
+            last = events.last_arrival(chat_id)
+            until = max(
+                started + linger if not park.answered else 0.0,
+                last + linger if last is not None else 0.0,
+            )
+            if time.monotonic() < until:
+                return True
+            # Past that: another process may have the chat's next event, or have had its
             # latest a moment ago (no ring comes from there; this looks every
             # PARK_LOOK_SECONDS).
             elsewhere = events.elsewhere(chat_id)
