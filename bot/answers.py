@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Update
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -98,39 +99,35 @@ _WAITING_OR_IN_FLIGHT = (
     .limit(MAX_MESSAGES_PER_CALL + 1)
 )
 _SENDING = DELIVERY.alias("sending")
-# One statement, one snapshot: "none in flight" and "the oldest waiting" agree. (Two statements
-# could see another process's claim of the oldest only in the second.)
-_OLDEST_WAITING_NONE_IN_FLIGHT = (
-    select(DELIVERY.c.id, DELIVERY.c.payload)
-    .where(
-        DELIVERY.c.kind == ANSWER_KIND,
-        DELIVERY.c.target == bindparam("chat_id"),
-        DELIVERY.c.status == DeliveryStatus.PENDING.value,
-        ~exists().where(
-            _SENDING.c.kind == ANSWER_KIND,
-            _SENDING.c.target == bindparam("chat_id"),
-            _SENDING.c.status == DeliveryStatus.SENDING.value,
-        ),
+
+
+def _oldest_waiting(*in_flight_but: Any) -> Select[Any]:
+    """The chat's oldest waiting answers, none while another of its answers is in flight (but
+    those `in_flight_but` excludes). One statement, one snapshot: "none in flight" and "the
+    oldest waiting" agree (two could see another process's claim of the oldest only in the
+    second)."""
+    return (
+        select(DELIVERY.c.id, DELIVERY.c.payload)
+        .where(
+            DELIVERY.c.kind == ANSWER_KIND,
+            DELIVERY.c.target == bindparam("chat_id"),
+            DELIVERY.c.status == DeliveryStatus.PENDING.value,
+            ~exists().where(
+                _SENDING.c.kind == ANSWER_KIND,
+                _SENDING.c.target == bindparam("chat_id"),
+                _SENDING.c.status == DeliveryStatus.SENDING.value,
+                *in_flight_but,
+            ),
+        )
+        .order_by(DELIVERY.c.id)
+        .limit(MAX_MESSAGES_PER_CALL)
     )
-    .order_by(DELIVERY.c.id)
-    .limit(MAX_MESSAGES_PER_CALL)
-)
-# As above, but with the caller's own batch in flight (it waits to take them along).
-_WAITING_WITH_ONLY_THESE_IN_FLIGHT = (
-    select(DELIVERY.c.id, DELIVERY.c.payload)
-    .where(
-        DELIVERY.c.kind == ANSWER_KIND,
-        DELIVERY.c.target == bindparam("chat_id"),
-        DELIVERY.c.status == DeliveryStatus.PENDING.value,
-        ~exists().where(
-            _SENDING.c.kind == ANSWER_KIND,
-            _SENDING.c.target == bindparam("chat_id"),
-            _SENDING.c.status == DeliveryStatus.SENDING.value,
-            _SENDING.c.id.not_in(bindparam("own", expanding=True)),
-        ),
-    )
-    .order_by(DELIVERY.c.id)
-    .limit(MAX_MESSAGES_PER_CALL)
+
+
+_OLDEST_WAITING_NONE_IN_FLIGHT = _oldest_waiting()
+# With the caller's own batch in flight (it waits to take them along).
+_WAITING_WITH_ONLY_THESE_IN_FLIGHT = _oldest_waiting(
+    _SENDING.c.id.not_in(bindparam("own", expanding=True))
 )
 _OF_THE_CHAT_UNSENT = and_(
     DELIVERY.c.kind == ANSWER_KIND,

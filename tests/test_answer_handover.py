@@ -18,6 +18,7 @@ from bot.answers import (
     GATHER_WITHIN,
     MAX_MESSAGES_PER_CALL,
     AnswerCourier,
+    Batch,
     ChatActivity,
     hand_over,
 )
@@ -160,6 +161,24 @@ class Coming:
     arrived: float | None = None
 
 
+def first_answer_handed(
+    engine: Engine, courier: AnswerCourier, event: dict[str, Any], coming: Coming
+) -> None:
+    """Hand the chat's first answer ("1") to the courier as a lane does; return once the
+    courier has asked whether more is coming (it waits, or it has gone)."""
+    with engine.begin() as connection:
+        batch, _ = hand_over(connection, event, answer("1"), NOW, courier.worker, more_coming=False)
+    courier.deliver(GROUP, batch)
+    assert coming.asked.wait(5)
+
+
+def stored_later(engine: Engine, event: dict[str, Any], words: str, worker: str) -> Batch:
+    """A later answer of the chat, stored as a lane (of `worker`'s process) does."""
+    with engine.begin() as connection:
+        batch, _ = hand_over(connection, event, answer(words), NOW, worker, more_coming=False)
+    return batch
+
+
 def replied_texts(fake_line: FakeLine) -> list[list[str]]:
     """The texts of each reply call, in order."""
     return [[m["text"] for m in reply.body["messages"]] for reply in fake_line.replies]
@@ -172,16 +191,9 @@ def test_an_answer_about_to_go_waits_for_the_chat_s_next_event_and_they_go_in_on
     next_event_here = Coming(here=True)
     courier.gather_with(next_event_here)
     first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
-    with engine.begin() as connection:
-        batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
-    courier.deliver(GROUP, batch)
-    assert next_event_here.asked.wait(5)  # it saw the next event here: it waits for it
+    first_answer_handed(engine, courier, first, next_event_here)  # it waits for that event
     # The lane processes that event: its answer waits behind the first, and rings the chat.
-    with engine.begin() as connection:
-        later, waiting = hand_over(
-            connection, second, answer("2"), NOW, courier.worker, more_coming=False
-        )
-    assert later.rows == () and waiting
+    assert stored_later(engine, second, "2", courier.worker).rows == ()
     next_event_here.here = False
     courier.ring(GROUP)
     assert courier.wait_idle(10)
@@ -194,11 +206,9 @@ def test_the_wait_for_the_next_event_ends_after_a_moment(
     engine: Engine, fake_line: FakeLine, courier: AnswerCourier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(answers, "PARK_AT_MOST", timedelta(seconds=0.2))
-    courier.gather_with(Coming(here=True))  # an event that is never processed
-    event = text_message("ก", user_id=OFFICER_A, group_id=GROUP)
-    with engine.begin() as connection:
-        batch, _ = hand_over(connection, event, answer("1"), NOW, courier.worker, more_coming=False)
-    courier.deliver(GROUP, batch)
+    waiting = Coming(here=True)  # an event that is never processed
+    courier.gather_with(waiting)
+    first_answer_handed(engine, courier, text_message("ก", user_id=OFFICER_A), waiting)
     assert courier.wait_idle(10)
     assert replied_texts(fake_line) == [["1"]] and statuses(engine) == ["sent"]
 
@@ -211,12 +221,8 @@ def test_in_a_burst_an_answer_lingers_for_the_chat_s_next_message_and_takes_it_a
     burst = Coming(burst=True)  # other chats' events are waiting; none of this chat's yet
     courier.gather_with(burst)
     first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
-    with engine.begin() as connection:
-        batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
-    courier.deliver(GROUP, batch)
-    assert burst.asked.wait(5)
-    with engine.begin() as connection:
-        hand_over(connection, second, answer("2"), NOW, courier.worker, more_coming=False)
+    first_answer_handed(engine, courier, first, burst)
+    stored_later(engine, second, "2", courier.worker)
     courier.ring(GROUP)  # the next answer is stored: the linger ends at once, not in 30 s
     assert courier.wait_idle(10)
     assert replied_texts(fake_line) == [["1", "2"]]
@@ -230,13 +236,9 @@ def test_in_a_burst_an_answer_waits_for_the_chat_s_event_in_another_process(
     elsewhere = Coming(anywhere=True, burst=True)  # stored by the other process, unprocessed
     courier.gather_with(elsewhere)
     first, second = (text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข"))
-    with engine.begin() as connection:
-        batch, _ = hand_over(connection, first, answer("1"), NOW, courier.worker, more_coming=False)
-    courier.deliver(GROUP, batch)
-    assert elsewhere.asked.wait(5)
+    first_answer_handed(engine, courier, first, elsewhere)
     # The other process processes it (its ring goes to its own courier, not to this one).
-    with engine.begin() as connection:
-        hand_over(connection, second, answer("2"), NOW, "courier:other:2:x", more_coming=False)
+    stored_later(engine, second, "2", "courier:other:2:x")
     elsewhere.anywhere = False  # this courier sees that at its next look
     assert courier.wait_idle(10)
     assert replied_texts(fake_line) == [["1", "2"]]
@@ -250,16 +252,10 @@ def test_in_a_burst_a_chat_s_lines_a_moment_apart_all_go_in_one_reply(
     burst = Coming(burst=True)
     courier.gather_with(burst)
     events = [text_message(w, user_id=OFFICER_A, group_id=GROUP) for w in ("ก", "ข", "ค")]
-    with engine.begin() as connection:
-        batch, _ = hand_over(
-            connection, events[0], answer("1"), NOW, courier.worker, more_coming=False
-        )
-    courier.deliver(GROUP, batch)
-    assert burst.asked.wait(5)
+    first_answer_handed(engine, courier, events[0], burst)
     for event, words in ((events[1], "2"), (events[2], "3")):
         burst.arrived = time.monotonic()  # the next line arrives, and is answered
-        with engine.begin() as connection:
-            hand_over(connection, event, answer(words), NOW, courier.worker, more_coming=False)
+        stored_later(engine, event, words, courier.worker)
         courier.ring(GROUP)
     assert courier.wait_idle(10)  # a second after the last line: nothing more came
     assert replied_texts(fake_line) == [["1", "2", "3"]]
