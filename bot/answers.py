@@ -84,20 +84,6 @@ class Answer(NamedTuple):
 _ANSWER_COLUMNS = (DELIVERY.c.id, DELIVERY.c.target, DELIVERY.c.payload, DELIVERY.c.retry_key)
 # Built once: a statement built per call costs more Python than the database spends on it.
 _STORE = insert(DELIVERY).returning(*_ANSWER_COLUMNS)
-_WAITING_OR_IN_FLIGHT = (
-    select(DELIVERY.c.id, DELIVERY.c.payload, DELIVERY.c.status, DELIVERY.c.created_at)
-    .where(
-        DELIVERY.c.kind == ANSWER_KIND,
-        DELIVERY.c.target == bindparam("chat_id"),
-        # Not IN (…): an IN list is expanded into the SQL at every execution.
-        or_(
-            DELIVERY.c.status == DeliveryStatus.PENDING.value,
-            DELIVERY.c.status == DeliveryStatus.SENDING.value,
-        ),
-    )
-    .order_by(DELIVERY.c.id)
-    .limit(MAX_MESSAGES_PER_CALL + 1)
-)
 _SENDING = DELIVERY.alias("sending")
 
 
@@ -132,10 +118,17 @@ _WAITING_WITH_ONLY_THESE_IN_FLIGHT = _oldest_waiting(
 _OF_THE_CHAT_UNSENT = and_(
     DELIVERY.c.kind == ANSWER_KIND,
     DELIVERY.c.target == bindparam("target"),
+    # Not IN (…): an IN list is expanded into the SQL at every execution.
     or_(
         DELIVERY.c.status == DeliveryStatus.PENDING.value,
         DELIVERY.c.status == DeliveryStatus.SENDING.value,
     ),
+)
+_WAITING_OR_IN_FLIGHT = (
+    select(DELIVERY.c.id, DELIVERY.c.payload, DELIVERY.c.status, DELIVERY.c.created_at)
+    .where(_OF_THE_CHAT_UNSENT)
+    .order_by(DELIVERY.c.id)
+    .limit(MAX_MESSAGES_PER_CALL + 1)
 )
 _ROW_COLUMNS = (
     "kind",
@@ -247,7 +240,7 @@ def hand_over(
         alone = _store_in_flight_if_alone(connection, raw, messages, now, worker)
         if alone is not None:
             return Batch((alone,)), False
-    waiting = connection.execute(_WAITING_OR_IN_FLIGHT, {"chat_id": chat_of(raw).chat_id}).all()
+    waiting = connection.execute(_WAITING_OR_IN_FLIGHT, {"target": chat_of(raw).chat_id}).all()
     if not waiting:
         if not messages:
             return Batch(()), False
@@ -413,18 +406,9 @@ def claim_answers(connection: Connection, chat_id: str, now: datetime, worker: s
     Two processes may race for the same chat: whoever gets only part of what it picked gives
     it back, so the chat's answers are never split between two callers out of order.
     """
-    with connection.begin():
-        candidates = connection.execute(_OLDEST_WAITING_NONE_IN_FLIGHT, {"chat_id": chat_id}).all()
-        chosen = _fitting(
-            [(row_id, len(payload.get("messages") or [])) for row_id, payload in candidates]
-        )
-        if not chosen:
-            return Batch(())
-        rows = _claim_pending(connection, chosen, now, worker)
-    if len(rows) != len(chosen):  # another process took some: give the rest back
-        _release(connection, [row.id for row in rows], worker)
-        return Batch((), lost_race=True)
-    return Batch(rows)
+    return _claim_fitting(
+        connection, _OLDEST_WAITING_NONE_IN_FLIGHT, {"chat_id": chat_id}, (), now, worker
+    )
 
 
 def _claim_after(
@@ -432,19 +416,33 @@ def _claim_after(
 ) -> Batch:
     """Claim the chat's waiting answers that fit in one call after `batch` (which this
     courier holds in flight); none while another of the chat's answers is in flight."""
+    found = {"chat_id": chat_id, "own": batch.ids}
+    return _claim_fitting(
+        connection, _WAITING_WITH_ONLY_THESE_IN_FLIGHT, found, batch.rows, now, worker
+    )
+
+
+def _claim_fitting(
+    connection: Connection,
+    waiting: Select[Any],
+    parameters: dict[str, Any],
+    ahead: Sequence[Answer],
+    now: datetime,
+    worker: str,
+) -> Batch:
+    """Claim those of the `waiting` answers that fit one call after `ahead`, oldest first; a
+    caller that gets only part of them (another process took some) gives them back."""
     with connection.begin():
-        candidates = connection.execute(
-            _WAITING_WITH_ONLY_THESE_IN_FLIGHT, {"chat_id": chat_id, "own": batch.ids}
-        ).all()
-        sizes = [(row.id, len(row.payload.get("messages") or [])) for row in batch.rows]
+        candidates = connection.execute(waiting, parameters).all()
+        sizes = [(row.id, len(row.payload.get("messages") or [])) for row in ahead]
         sizes += [(row_id, len(payload.get("messages") or [])) for row_id, payload in candidates]
-        chosen = _fitting(sizes)[len(batch.rows) :]
+        chosen = _fitting(sizes)[len(ahead) :]
         if not chosen:
             return Batch(())
         rows = _claim_pending(connection, chosen, now, worker)
     if len(rows) != len(chosen):  # another process took some: give the rest back
         _release(connection, [row.id for row in rows], worker)
-        return Batch(())
+        return Batch((), lost_race=True)
     return Batch(rows)
 
 
