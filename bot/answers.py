@@ -347,6 +347,10 @@ class ChatEvents(Protocol):
         """When (time.monotonic) the chat's latest event reached this process, if known."""
         ...
 
+    def give_way(self) -> None:
+        """Wait (within a budget) while webhooks are being acknowledged."""
+        ...
+
 
 class _NoEvents:
     """No inbox: nothing is ever coming (a courier on its own, as in some tests)."""
@@ -361,6 +365,9 @@ class _NoEvents:
         return False
 
     def last_arrival(self, chat_key: str) -> float | None:
+        return None
+
+    def give_way(self) -> None:
         return None
 
 
@@ -803,6 +810,7 @@ class AnswerCourier:
         while look:
             # Two lone statements (the look, the claim): the claim's own check that the rows
             # are still waiting is what keeps two processes from taking the same answer.
+            self._events.give_way()
             with self._one_statement.connect() as connection:
                 batch = claim_answers(connection, chat_id, self.clock(), self.worker)
             if batch.lost_race:
@@ -890,6 +898,7 @@ class AnswerCourier:
         `tried_before`: an earlier call with these answers may have reached LINE (a process
         died after it); a reply that LINE then refuses as a used token means it did.
         """
+        self._events.give_way()  # webhooks in hand first: LINE waits for their 200
         now = self.clock()
         token = batch.fresh_token(now)
         if token is not None:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.answers import ChatActivity
+from bot.precedence import AcknowledgementsFirst
 from models.db import statement_at_a_time, urgent_writes
 from models.tables import EventStatus, InboundEvent
 from scheduler.state import built_once, dialect_insert
@@ -254,7 +255,9 @@ class InboxWorker:
     The webhook hands over the rows it stored and rings a doorbell; a dispatcher thread puts
     them in a few lane threads (a chat always maps to the same lane). So a flood never blocks
     the webhook. Rows left by a crash, a database error or a dead process are found by a read
-    of the table on start and every few seconds (a row seen unprocessed twice).
+    of the table on start and every few seconds (a row seen unprocessed twice). Before each
+    event a lane gives way to the webhooks in hand (`acknowledging`, bot.precedence), and so
+    does the courier before each answer.
     """
 
     def __init__(
@@ -266,8 +269,10 @@ class InboxWorker:
         sweep_seconds: float = 5.0,
         warm_up: Callable[[], None] | None = None,
         chat_done: Callable[[str], None] | None = None,
+        precedence: AcknowledgementsFirst | None = None,
     ) -> None:
         self._engine, self._process, self._sweep_seconds = engine, process, sweep_seconds
+        self.precedence = precedence or AcknowledgementsFirst()
         self._one_statement = statement_at_a_time(engine)
         self._warm_up = warm_up  # run by the dispatcher before anything else
         self._chat_done = chat_done  # told when a chat has no event left here to process
@@ -328,6 +333,14 @@ class InboxWorker:
                 while self._arrivals and self._arrivals[0][0] < arrived - BURST_WINDOW_SECONDS:
                     self._arrivals.popleft()
         self._doorbell.set()
+
+    def acknowledging(self) -> contextlib.AbstractContextManager[None]:
+        """Around a webhook's handling: lanes and courier give way until it is answered."""
+        return self.precedence.acknowledging()
+
+    def give_way(self) -> None:
+        """Wait (within a budget) while webhooks are being acknowledged."""
+        self.precedence.give_way()
 
     def busy(self) -> bool:
         """Whether events are waiting for a lane or being processed now."""
@@ -458,6 +471,7 @@ class InboxWorker:
                 break
             waits = False
             try:
+                self.precedence.give_way()
                 waits = self._process(event_id)
             except Exception:
                 log.exception("processing event %s failed", event_id)

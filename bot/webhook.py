@@ -154,6 +154,11 @@ def create_app(
     @app.post("/callback")
     def callback() -> tuple[Response, int]:
         """LINE's webhook: 400 for a bad signature or body, else record the events and say 200."""
+        with inbox.acknowledging():  # the lanes and the courier wait a moment for this
+            return _acknowledge()
+
+    def _acknowledge() -> tuple[Response, int]:
+        """Verify, record and answer one webhook (callback's body)."""
         signature = request.headers.get("X-Line-Signature", "")
         body = request.get_data(as_text=True)
         if not signature:

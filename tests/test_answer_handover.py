@@ -23,6 +23,7 @@ from bot.answers import (
     hand_over,
 )
 from bot.line_api import LineClient
+from bot.precedence import AcknowledgementsFirst
 from scheduler.state import DELIVERY
 from tests.support.events import GROUP, NOW, OFFICER_A, text_message
 from tests.support.fake_line import FakeLine
@@ -158,7 +159,11 @@ class Coming:
     def last_arrival(self, chat_key: str) -> float | None:
         return self.arrived  # None: long ago
 
+    def give_way(self) -> None:
+        self.precedence.give_way()
+
     arrived: float | None = None
+    precedence = AcknowledgementsFirst()
 
 
 def first_answer_handed(
@@ -260,3 +265,17 @@ def test_in_a_burst_a_chat_s_lines_a_moment_apart_all_go_in_one_reply(
     assert courier.wait_idle(10)  # a second after the last line: nothing more came
     assert replied_texts(fake_line) == [["1", "2", "3"]]
     assert fake_line.replies[0].body["replyToken"] == events[2]["replyToken"]
+
+
+def test_an_answer_gives_way_to_a_webhook_being_acknowledged(
+    engine: Engine, fake_line: FakeLine, courier: AnswerCourier
+) -> None:
+    nothing_coming = Coming()
+    nothing_coming.precedence = AcknowledgementsFirst(quiet=0.0, at_most=60.0)
+    courier.gather_with(nothing_coming)
+    with nothing_coming.precedence.acknowledging():
+        first_answer_handed(engine, courier, text_message("ก", user_id=OFFICER_A), nothing_coming)
+        assert nothing_coming.precedence.wait_for_waiting(1, timeout=5)
+        assert fake_line.replies == []  # LINE waits for the webhook's 200 first
+    assert courier.wait_idle(10)
+    assert replied_texts(fake_line) == [["1"]] and statuses(engine) == ["sent"]

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from bot import inbox
 from bot.inbox import INBOUND, EventRecorder, InboxWorker, StoredEvent, record_events
+from bot.precedence import AcknowledgementsFirst
 from models.tables import EventStatus, InboundEvent
 from tests.support.events import text_message
 
@@ -96,6 +97,23 @@ def test_rows_handed_over_are_processed_without_reading_the_table(
         assert worker.wait_idle()
         assert sorted(process.calls) == sorted(row_id for row_id, _ in rows)
         assert len(inbox_reads) == start_up_reads  # no read per doorbell
+    finally:
+        worker.stop()
+
+
+def test_a_lane_gives_way_to_a_webhook_being_acknowledged(engine: Engine) -> None:
+    process = Recorder()
+    worker = InboxWorker(
+        engine, process, lanes=1, sweep_seconds=60, precedence=AcknowledgementsFirst(quiet=0.0)
+    )
+    worker.start()
+    try:
+        assert worker.wait_idle()
+        with worker.acknowledging():
+            worker.notify(store(engine, "one"))
+            assert worker.precedence.wait_for_waiting(1, timeout=5)
+            assert process.calls == []  # the lane waits for the webhook's 200
+        assert process.wait_for(1) and worker.wait_idle()
     finally:
         worker.stop()
 
