@@ -206,7 +206,7 @@ def serve(
     """
     from waitress import serve as waitress_serve
 
-    from bot.webhook import MAX_WEBHOOK_BYTES, settle_heap
+    from bot.webhook import MAX_WEBHOOK_BYTES, ready_to_serve
 
     engine = _ready_engine(settings)
     if engine is None:
@@ -239,7 +239,7 @@ def serve(
             engine.dispose()
         app = create_app(settings)
     limits = fit_open_file_limit(limits)
-    settle_heap()  # after the app and its threads are made: the lasting objects are there
+    ready_to_serve(app)  # warmed up, then the heap settled: the lasting objects are there
     log.info("Tidtam listening on http://%s:%d (POST /callback, GET /healthz)", host, port)
     log.info("serving limits: %s", limits.describe(MAX_WEBHOOK_BYTES))
     try:

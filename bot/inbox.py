@@ -275,6 +275,7 @@ class InboxWorker:
         self.precedence = precedence or AcknowledgementsFirst()
         self._one_statement = statement_at_a_time(engine)
         self._warm_up = warm_up  # run by the dispatcher before anything else
+        self._warmed = threading.Event()  # set once the warm-up has run (or failed)
         self._chat_done = chat_done  # told when a chat has no event left here to process
         if lanes is None:
             # SQLite takes one writer at a time, so more lanes only queue; on PostgreSQL an
@@ -333,6 +334,10 @@ class InboxWorker:
                 while self._arrivals and self._arrivals[0][0] < arrived - BURST_WINDOW_SECONDS:
                     self._arrivals.popleft()
         self._doorbell.set()
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Block until the warm-up has run (a started worker); False if it takes longer."""
+        return self._warmed.wait(timeout)
 
     def acknowledging(self) -> contextlib.AbstractContextManager[None]:
         """Around a webhook's handling: lanes and courier give way until it is answered."""
@@ -406,6 +411,7 @@ class InboxWorker:
                 self._warm_up()
             except Exception:  # a slower first burst, not a reason to stop
                 log.exception("inbox: warm-up failed")
+        self._warmed.set()
         while not self._stopping.is_set():
             with self._state:
                 wake_at = min([self._sweep_at, *(when for when, _, _ in self._retries[:1])])

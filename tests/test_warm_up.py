@@ -85,11 +85,14 @@ def test_the_warm_up_keeps_nothing_and_sends_nothing(
     assert fake_line.requests == []
 
 
-def test_a_production_app_settles_its_heap_and_a_test_app_does_not(app: Flask) -> None:
+def test_a_production_app_is_warm_and_settled_before_it_serves_and_a_test_app_is_not(
+    app: Flask,
+) -> None:
     assert gc.get_freeze_count() == 0  # the test app (BOT_ENV=test) froze nothing here
     script = (
         "import gc; from bot.webhook import create_app, services_of; "
-        "app = create_app(); print(gc.get_freeze_count()); services_of(app).close()"
+        "app = create_app(); warm = services_of(app).inbox.wait_warm(0); "
+        "print(warm, gc.get_freeze_count()); services_of(app).close()"
     )
     with scratch_database("sqlite") as url:
         env = clean_environment(
@@ -108,4 +111,6 @@ def test_a_production_app_settles_its_heap_and_a_test_app_does_not(app: Flask) -
             timeout=60,
             check=True,
         )
-    assert int(done.stdout.split()[-1]) > 100_000  # the imports' objects, frozen
+    warm, frozen = done.stdout.split()[-2:]
+    assert warm == "True"  # the warm-up ran before create_app returned: no cold first burst
+    assert int(frozen) > 100_000  # the imports' objects, frozen
