@@ -114,10 +114,44 @@ def served(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     )
     try:
         wait_for_health(port, process, path="/healthz")
+        _settled(process.pid)
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
+
+
+def _settled(pid: int, quiet_for: float = 0.5, at_most: float = 30.0) -> None:
+    """Wait until the server and its children have used no CPU for a moment: gunicorn's
+    other worker answers no request until its app is made, but its start-up (imports, the
+    warm-up) would take the CPU from the first burst."""
+    deadline = time.monotonic() + at_most
+    last = _cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet_for)
+        now = _cpu_seconds(pid)
+        if now - last < 0.05 * quiet_for:
+            return
+        last = now
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process and its children (Linux /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = (
+        [pid, *(int(child) for child in children.read_text().split())]
+        if children.exists()
+        else [pid]
+    )
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def tidtam_command(server: str, port: int) -> list[str]:
