@@ -66,7 +66,11 @@ class AcknowledgementsFirst:
     ) -> None:
         self._clock = clock
         self._quiet = quiet
-        self._state = threading.Condition()
+        self._lock = threading.Lock()
+        # Two conditions on one lock: waking the waiters only when they may go on (the last
+        # webhook in hand answered), not each time one more of them starts to wait.
+        self._answered = threading.Condition(self._lock)
+        self._joined = threading.Condition(self._lock)  # another thread gives way (tests)
         self._in_hand = 0  # webhooks being handled now
         self._last_ended = -math.inf  # when the latest one was answered
         self._waiting = 0  # background threads giving way now
@@ -75,40 +79,41 @@ class AcknowledgementsFirst:
     @contextmanager
     def acknowledging(self) -> Iterator[None]:
         """Around a webhook's handling: the background gives way until it is answered."""
-        with self._state:
+        with self._lock:
             self._in_hand += 1
         try:
             yield
         finally:
-            with self._state:
+            with self._lock:
                 self._in_hand -= 1
                 self._last_ended = self._clock()
-                self._state.notify_all()
+                if not self._in_hand:
+                    self._answered.notify_all()
 
     @property
     def waiting(self) -> int:
         """How many background threads are giving way now."""
-        with self._state:
+        with self._lock:
             return self._waiting
 
     def wait_for_waiting(self, count: int, timeout: float) -> bool:
         """Block until `count` threads are giving way (tests use this); False on timeout."""
-        with self._state:
-            return self._state.wait_for(lambda: self._waiting >= count, timeout=timeout)
+        with self._lock:
+            return self._joined.wait_for(lambda: self._waiting >= count, timeout=timeout)
 
     def give_way(self) -> float:
         """Wait while webhooks are in hand or just answered, within the budget; seconds waited."""
-        with self._state:
+        with self._lock:
             started = now = self._clock()
             self._budget.advance(now, waiting=self._waiting > 0)
             pause = self._pause(now)
             if pause <= 0:
                 return 0.0
             self._waiting += 1
-            self._state.notify_all()  # wait_for_waiting
+            self._joined.notify_all()
             try:
                 while pause > 0:
-                    self._state.wait(pause)
+                    self._answered.wait(pause)
                     now = self._clock()
                     self._budget.advance(now, waiting=True)
                     pause = self._pause(now)
@@ -122,6 +127,6 @@ class AcknowledgementsFirst:
         if left <= 0:
             return 0.0
         if self._in_hand:
-            return left  # acknowledging() wakes the waiters when it ends
+            return left  # acknowledging() wakes the waiters once none is in hand
         quiet_for = self._last_ended + self._quiet - now
         return min(left, quiet_for) if quiet_for > 0 else 0.0
