@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, func, inspect
+from sqlalchemy import Table, bindparam, func, inspect, literal
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, col, select
@@ -63,26 +63,32 @@ def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> 
     return group
 
 
-# Built once (the conversation asks it for every event in a group).
+# Built once (the conversation asks it for every event in a group). Both outer-joined to one
+# row: either may be missing, and the query says which (an entity of NULLs comes back None).
+_ONE_ROW = select(literal(1).label("one")).subquery("one_row")
 _GROUP_AND_PERSON = (
     select(ChatGroup, Person)
-    .join(Person, col(Person.line_user_id) == bindparam("user_line_id"))
-    .where(ChatGroup.line_group_id == bindparam("group_line_id"))
+    .select_from(_ONE_ROW)
+    .outerjoin(ChatGroup, col(ChatGroup.line_group_id) == bindparam("group_line_id"))
+    .outerjoin(Person, col(Person.line_user_id) == bindparam("user_line_id"))
 )
 
 
 def group_and_person(
     session: Session, line_group_id: str, line_user_id: str, now: datetime
 ) -> tuple[ChatGroup, Person]:
-    """A group and a person in it, each created on first sight (one query once both exist)."""
-    found = session.exec(
+    """A group and a person in it, each created on first sight (one query once both exist;
+    then one INSERT for each that is missing, no second look)."""
+    group, person = session.exec(
         _GROUP_AND_PERSON, params={"group_line_id": line_group_id, "user_line_id": line_user_id}
-    ).first()
-    if found is not None:
-        return found
-    return get_or_create_group(session, line_group_id, now), get_or_create_person(
-        session, line_user_id
-    )
+    ).one()
+    if group is None:
+        group = insert_once(
+            session, ChatGroup(line_group_id=line_group_id, joined_at=now), "line_group_id"
+        )
+    if person is None:
+        person = insert_once(session, Person(line_user_id=line_user_id), "line_user_id")
+    return group, person
 
 
 def insert_once(session: Session, row: Row, key: str) -> Row:

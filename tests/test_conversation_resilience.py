@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -72,7 +72,7 @@ def test_a_database_error_leaves_the_event_for_the_next_sweep(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
-    monkeypatch.setattr(store, "get_or_create_group", failing_once(store.get_or_create_group))
+    monkeypatch.setattr(store, "insert_once", failing_once(store.insert_once))  # the group's
     processed(conversation_here, event_id)
     assert (event_row(engine, event_id).status, event_row(engine, event_id).attempts) == (
         "received",
@@ -93,10 +93,10 @@ def test_a_database_that_keeps_failing_ends_in_failed_with_an_apology(
 ) -> None:
     [event_id] = stored(engine, text_message("ช่วยเหลือ", user_id=OFFICER_A, group_id=GROUP))
 
-    def broken(session: Session, line_group_id: str, now: datetime) -> ChatGroup:
+    def broken(session: Session, row: ChatGroup, key: str) -> ChatGroup:
         raise OperationalError("SELECT 1", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr(store, "get_or_create_group", broken)
+    monkeypatch.setattr(store, "insert_once", broken)  # registering the group fails, every time
     for _ in range(MAX_DATABASE_ATTEMPTS):
         processed(conversation_here, event_id)
     assert event_row(engine, event_id).status == "failed"
