@@ -477,7 +477,7 @@ class InboxWorker:
                 break
             waits = False
             try:
-                self.precedence.give_way()
+                self.give_way()
                 waits = self._process(event_id)
             except Exception:
                 log.exception("processing event %s failed", event_id)

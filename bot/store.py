@@ -40,9 +40,7 @@ def get_or_create_person(session: Session, line_user_id: str, name_hint: str = "
     """The person with this LINE user ID, created on first sight."""
     person = person_by_line_id(session, line_user_id)
     if person is None:
-        person = insert_once(
-            session, Person(line_user_id=line_user_id, display_name=name_hint[:200]), "line_user_id"
-        )
+        person = _register_person(session, line_user_id, name_hint)
     elif name_hint and not person.display_name:
         person.display_name = name_hint[:200]
     return person
@@ -57,10 +55,22 @@ def get_or_create_group(session: Session, line_group_id: str, now: datetime) -> 
     """The group with this LINE group ID, registered on first sight (active)."""
     group = group_by_line_id(session, line_group_id)
     if group is None:
-        group = insert_once(
-            session, ChatGroup(line_group_id=line_group_id, joined_at=now), "line_group_id"
-        )
+        group = _register_group(session, line_group_id, now)
     return group
+
+
+def _register_person(session: Session, line_user_id: str, name_hint: str = "") -> Person:
+    """A person seen for the first time (or, after a lost race, the one just stored)."""
+    return insert_once(
+        session, Person(line_user_id=line_user_id, display_name=name_hint[:200]), "line_user_id"
+    )
+
+
+def _register_group(session: Session, line_group_id: str, now: datetime) -> ChatGroup:
+    """A group seen for the first time (active; or, after a lost race, the one just stored)."""
+    return insert_once(
+        session, ChatGroup(line_group_id=line_group_id, joined_at=now), "line_group_id"
+    )
 
 
 # Built once (the conversation asks it for every event in a group). Both outer-joined to one
@@ -83,11 +93,9 @@ def group_and_person(
         _GROUP_AND_PERSON, params={"group_line_id": line_group_id, "user_line_id": line_user_id}
     ).one()
     if group is None:
-        group = insert_once(
-            session, ChatGroup(line_group_id=line_group_id, joined_at=now), "line_group_id"
-        )
+        group = _register_group(session, line_group_id, now)
     if person is None:
-        person = insert_once(session, Person(line_user_id=line_user_id), "line_user_id")
+        person = _register_person(session, line_user_id)
     return group, person
 
 

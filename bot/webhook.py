@@ -271,15 +271,15 @@ def create_app(
     return app
 
 
+WARM_UP_WAIT_SECONDS = 10.0  # a database that slow to answer: serve, and warm up meanwhile
+
+
 def ready_to_serve(app: Flask) -> None:
     """Wait for the inbox's warm-up, then settle the heap: the process serves warm from its
     first request (a gunicorn worker takes none before this returns)."""
     if not services_of(app).inbox.wait_warm(WARM_UP_WAIT_SECONDS):
         log.warning("warm-up still running after %s s: serving anyway", WARM_UP_WAIT_SECONDS)
     settle_heap()
-
-
-WARM_UP_WAIT_SECONDS = 10.0  # a database that slow to answer: serve, and warm up meanwhile
 
 
 def settle_heap() -> None:

@@ -141,9 +141,17 @@ def courier(engine: Engine, fake_line: FakeLine) -> Iterator[AnswerCourier]:
 class Coming:
     """What the inbox would tell the courier of a chat's events; notes that it was asked."""
 
-    def __init__(self, *, here: bool = False, anywhere: bool = False, burst: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        here: bool = False,
+        anywhere: bool = False,
+        burst: bool = False,
+        precedence: AcknowledgementsFirst | None = None,
+    ) -> None:
         self.here, self.anywhere, self.burst = here, anywhere, burst
         self.asked = threading.Event()
+        self.precedence = precedence or AcknowledgementsFirst()
 
     def waiting_in(self, chat_key: str) -> bool:
         self.asked.set()
@@ -163,7 +171,6 @@ class Coming:
         self.precedence.give_way()
 
     arrived: float | None = None
-    precedence = AcknowledgementsFirst()
 
 
 def first_answer_handed(
@@ -270,8 +277,7 @@ def test_in_a_burst_a_chat_s_lines_a_moment_apart_all_go_in_one_reply(
 def test_an_answer_gives_way_to_a_webhook_being_acknowledged(
     engine: Engine, fake_line: FakeLine, courier: AnswerCourier
 ) -> None:
-    nothing_coming = Coming()
-    nothing_coming.precedence = AcknowledgementsFirst(quiet=0.0, at_most=60.0)
+    nothing_coming = Coming(precedence=AcknowledgementsFirst(quiet=0.0, at_most=60.0))
     courier.gather_with(nothing_coming)
     with nothing_coming.precedence.acknowledging():
         first_answer_handed(engine, courier, text_message("ก", user_id=OFFICER_A), nothing_coming)
