@@ -39,7 +39,7 @@ from bot.richmenu import menu_definition, menu_image
 from bot.router import Router
 from bot.simulator import BOT_NAME, DEMO_GROUP_NAME, Simulator
 from bot.spool import EventSpool, SpoolDrainer, StorageUnavailable
-from models.db import make_engine
+from models.db import make_engine, open_pool
 from models.settings import Settings
 from scheduler.sender import LAST_TICK
 from scheduler.state import read_instant, write_state
@@ -102,7 +102,7 @@ def create_app(
         settings = Settings.from_env({**os.environ, **(config or {})})
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_WEBHOOK_BYTES
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     line = LineClient.from_settings(settings)
     now = clock or _utcnow
     conversation = Conversation(settings, engine, line, router or build_router(), now)
@@ -275,10 +275,13 @@ WARM_UP_WAIT_SECONDS = 10.0  # a database that slow to answer: serve, and warm u
 
 
 def ready_to_serve(app: Flask) -> None:
-    """Wait for the inbox's warm-up, then settle the heap: the process serves warm from its
-    first request (a gunicorn worker takes none before this returns)."""
-    if not services_of(app).inbox.wait_warm(WARM_UP_WAIT_SECONDS):
+    """Wait for the inbox's warm-up, open the database pool's connections, then settle the
+    heap: the process serves warm from its first request (a gunicorn worker takes none before
+    this returns)."""
+    services = services_of(app)
+    if not services.inbox.wait_warm(WARM_UP_WAIT_SECONDS):
         log.warning("warm-up still running after %s s: serving anyway", WARM_UP_WAIT_SECONDS)
+    open_pool(services.engine)
     settle_heap()
 
 

@@ -6,13 +6,14 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from models import db
-from models.db import WriterTurn, make_engine, statement_at_a_time, urgent_writes
+from models.db import WriterTurn, make_engine, open_pool, statement_at_a_time, urgent_writes
 
 
 def test_an_urgent_writer_goes_before_ordinary_writers_that_waited_longer() -> None:
@@ -128,6 +129,32 @@ def test_a_connection_back_in_the_pool_a_moment_ago_is_used_without_a_ping(
         with engine.connect() as connection:
             assert connection.execute(text("SELECT 1")).scalar() == 1
         assert len(pings) == 1
+    finally:
+        engine.dispose()
+
+
+def test_an_opened_pool_serves_a_burst_of_checkouts_without_a_new_connection(
+    postgresql_url: str,
+) -> None:
+    engine = make_engine(postgresql_url, pool_size=4)
+    opened: list[object] = []
+    event.listen(engine, "connect", lambda dbapi_connection, _record: opened.append(1))
+    try:
+        assert open_pool(engine) == 4 and len(opened) == 4
+        assert engine.pool.checkedin() == 4  # type: ignore[attr-defined]
+        # Four at once, as a burst's webhooks and lanes: each finds one open.
+        with ExitStack() as stack:
+            held = [stack.enter_context(engine.connect()) for _ in range(4)]
+            pids = {c.execute(text("SELECT pg_backend_pid()")).scalar() for c in held}
+        assert len(pids) == 4 and len(opened) == 4
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_has_no_pool_to_open(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'file.db'}", pool_size=4)
+    try:
+        assert open_pool(engine) == 0
     finally:
         engine.dispose()
 

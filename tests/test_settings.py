@@ -57,6 +57,8 @@ def test_full_configuration_is_read() -> None:
         ({"LINE_PUSH_CONCURRENCY": "0"}, "LINE_PUSH_CONCURRENCY"),
         ({"LINE_PUSH_CONCURRENCY": "1000"}, "LINE_PUSH_CONCURRENCY"),
         ({"LINE_PUSH_CONCURRENCY": "8.5"}, "LINE_PUSH_CONCURRENCY"),
+        ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE"),
+        ({"DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
         ({"EVENT_SPOOL_MAX_MB": "0"}, "EVENT_SPOOL_MAX_MB"),
         ({"EVENT_SPOOL_MAX_MB": "lots"}, "EVENT_SPOOL_MAX_MB"),
     ],
@@ -126,3 +128,8 @@ def test_the_public_page_has_a_stable_slug_and_the_agencys_name() -> None:
     for bad in ("Sateng", "a/b", "-x", "x" * 64):
         with pytest.raises(SettingsError, match=r"^AGENCY_SLUG must be"):
             Settings.from_env({"AGENCY_SLUG": bad})
+
+
+def test_the_database_pool_keeps_ten_connections_unless_told_otherwise() -> None:
+    assert Settings.from_env({}).database_pool_size == 10
+    assert Settings.from_env({"DATABASE_POOL_SIZE": "4"}).database_pool_size == 4

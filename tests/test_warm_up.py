@@ -86,15 +86,16 @@ def test_the_warm_up_keeps_nothing_and_sends_nothing(
 
 
 def test_a_production_app_is_warm_and_settled_before_it_serves_and_a_test_app_is_not(
-    app: Flask,
+    app: Flask, database_url: str
 ) -> None:
     assert gc.get_freeze_count() == 0  # the test app (BOT_ENV=test) froze nothing here
     script = (
         "import gc; from bot.webhook import create_app, services_of; "
-        "app = create_app(); warm = services_of(app).inbox.wait_warm(0); "
-        "print(warm, gc.get_freeze_count()); services_of(app).close()"
+        "app = create_app(); services = services_of(app); warm = services.inbox.wait_warm(0); "
+        "print(warm, gc.get_freeze_count(), services.engine.pool.checkedin()); services.close()"
     )
-    with scratch_database("sqlite") as url:
+    kind = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    with scratch_database(kind, database_url) as url:
         env = clean_environment(
             BOT_ENV="production",
             DATABASE_URL=url,
@@ -111,6 +112,8 @@ def test_a_production_app_is_warm_and_settled_before_it_serves_and_a_test_app_is
             timeout=60,
             check=True,
         )
-    warm, frozen = done.stdout.split()[-2:]
+    warm, frozen, pooled = done.stdout.split()[-3:]
     assert warm == "True"  # the warm-up ran before create_app returned: no cold first burst
     assert int(frozen) > 100_000  # the imports' objects, frozen
+    if kind == "postgresql":  # its connections open before the first burst needs them
+        assert int(pooled) == 10
