@@ -203,8 +203,8 @@ def run_load(base_url: str, line: FakeLine, burst: int = 0) -> Figures:
 
     before = len(line.answered)
     # This process (clients and fake LINE) holds ~240,000 objects from its imports; a full
-    # collection of them held every client and LINE's answers for 140 ms in the middle of a
-    # burst, and the server measured was blamed. Frozen, later collections see only the new.
+    # collection of them takes 140-150 ms and holds every client and LINE's answers: inside a
+    # burst, the server measured would be blamed. Frozen, later collections see only the new.
     gc.collect()
     gc.freeze()
     with ThreadPoolExecutor(CLIENTS) as clients:
